@@ -1,0 +1,59 @@
+package dev.relay.core;
+
+import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rooms of one relay, by name. A room is created when its first member joins and removed when its
+ * last member leaves. Names are used exactly as given: callers normalise them first (the chat
+ * protocol lower-cases them).
+ *
+ * <p>Thread-safety: all methods may be called from any thread. Joining and leaving are atomic per room
+ * name, so a room is never removed while a join into it is in progress.
+ */
+public final class RoomRegistry {
+
+    private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+
+    /** Adds {@code channel} to room {@code name}, creating the room if needed, and returns the room. */
+    public Room join(String name, Channel channel) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(channel, "channel");
+        return rooms.compute(name, (key, room) -> {
+            Room target = room != null ? room : new Room(key);
+            target.add(channel);
+            return target;
+        });
+    }
+
+    /** Removes {@code channel} from {@code room}; removes the room from the registry once it is empty. */
+    public void leave(Room room, Channel channel) {
+        rooms.computeIfPresent(room.name(), (key, current) -> {
+            current.remove(channel);
+            return current.isEmpty() ? null : current;
+        });
+    }
+
+    /** The room called {@code name}, or {@code null} if it has no members. */
+    public @Nullable Room get(String name) {
+        return rooms.get(name);
+    }
+
+    /** A snapshot of the rooms, sorted by name. */
+    public List<Room> rooms() {
+        List<Room> snapshot = new ArrayList<>(rooms.values());
+        snapshot.sort(Comparator.comparing(Room::name));
+        return snapshot;
+    }
+
+    /** The number of rooms that have members. */
+    public int size() {
+        return rooms.size();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.relay.core.chat;
+
+import dev.relay.core.Room;
+import dev.relay.core.RoomRegistry;
+import dev.relay.core.codec.FrameCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat protocol (PROTOCOL.md): turns each inbound frame into a chat message for the sender's room
+ * or a command, and keeps the connection's {@link Session}.
+ *
+ * <p>Place it after a {@link FrameCodec}'s decoder and encoder: it reads payload {@link ByteBuf}s
+ * (and releases them) and writes {@link String} lines, which the encoder frames. Frames are decoded as
+ * UTF-8 with invalid sequences replaced by U+FFFD.
+ *
+ * <p>On connect the channel gets a guest nick, joins the default room and is welcomed; on disconnect
+ * its room is told. Everything said to more than the sender goes through the {@link Delivery}.
+ *
+ * <p>Stateless and {@link Sharable}: per-connection state is the channel's {@link Session}, touched
+ * only on that channel's event loop; the registries are thread-safe.
+ */
+@Sharable
+public final class ChatHandler extends ChannelInboundHandlerAdapter {
+
+    /** The room every connection starts in unless configured otherwise. */
+    public static final String DEFAULT_ROOM = "lobby";
+
+    private static final Logger log = LoggerFactory.getLogger(ChatHandler.class);
+
+    private final RoomRegistry rooms;
+    private final SessionRegistry sessions;
+    private final Delivery delivery;
+    private final String defaultRoom;
+    private final ChatCommands commands;
+
+    /**
+     * @param defaultRoom the room a new connection joins; must follow the room name rules
+     */
+    public ChatHandler(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, String defaultRoom) {
+        this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        String problem = Names.roomProblem(defaultRoom);
+        if (problem != null || !defaultRoom.equals(Names.normalizeRoom(defaultRoom))) {
+            throw new IllegalArgumentException("bad default room '" + defaultRoom + "': "
+                    + (problem != null ? problem : "use the lower-case name without '#'"));
+        }
+        this.defaultRoom = defaultRoom;
+        this.commands = new ChatCommands(rooms, sessions, delivery);
+    }
+
+    /** A handler with its own registries and {@link LocalDelivery}, starting everyone in {@link #DEFAULT_ROOM}. */
+    public static ChatHandler local() {
+        RoomRegistry rooms = new RoomRegistry();
+        SessionRegistry sessions = new SessionRegistry();
+        return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), DEFAULT_ROOM);
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        Session session = new Session(channel, "");
+        session.nick(sessions.claimGuestNick(session));
+        session.attach();
+        Room room = rooms.join(defaultRoom, channel);
+        session.room(room);
+        ctx.writeAndFlush(ServerLines.welcome(session.nick(), room.name()), ctx.voidPromise());
+        delivery.toRoom(room.name(), channel, ServerLines.join(room.name(), session.nick()));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Session session = Session.of(ctx.channel());
+        if (session != null) {
+            commands.disconnect(session, "connection closed");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        String line;
+        try {
+            line = frame.toString(StandardCharsets.UTF_8);
+        } finally {
+            frame.release();
+        }
+        Session session = Session.of(ctx.channel());
+        if (session != null && session.room() != null) {
+            commands.handle(ctx, session, oneLine(line));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            FrameCodec codec = FrameCodec.of(ctx.channel());
+            String limit = codec == null ? "the limit" : codec.maxFrameLength() + " bytes";
+            ctx.writeAndFlush(ServerLines.error(ErrorCode.TOO_LONG,
+                    "Frame longer than " + limit + " discarded; the connection goes on"), ctx.voidPromise());
+            return;
+        }
+        if (cause instanceof IOException || !ctx.channel().isActive()) {
+            // A peer resetting or a write racing a close: routine for a network server.
+            log.debug("Closing {}: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("Closing {} after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+
+    /** A frame is one protocol line: line breaks inside it (possible in LENGTH framing) become spaces. */
+    private static String oneLine(String line) {
+        return line.indexOf('\n') < 0 && line.indexOf('\r') < 0
+                ? line
+                : line.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,29 @@
+package dev.relay.core.chat;
+
+import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The seam through which the chat protocol hands out everything it says to more than the sender: room
+ * messages, presence notices and private messages. {@link LocalDelivery} delivers on this node; a
+ * cluster bus can implement this interface to also publish to, and deliver from, other nodes, without
+ * any change to the handlers.
+ *
+ * <p>Each argument {@code line} is one complete protocol line without its line ending; the
+ * implementation frames it for each recipient.
+ *
+ * <p>Thread-safety: implementations must accept calls from any event loop concurrently, and must not
+ * block.
+ */
+public interface Delivery {
+
+    /** Delivers {@code line} to every member of room {@code room} except {@code except} (may be {@code null}). */
+    void toRoom(String room, @Nullable Channel except, CharSequence line);
+
+    /**
+     * Delivers {@code line} to the user with nick {@code nick} (matched case-insensitively).
+     *
+     * @return {@code false} if no such user is known, so the sender can be told
+     */
+    boolean toUser(String nick, CharSequence line);
+}

@@ -1,0 +1,40 @@
+package dev.relay.core.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Outbound half of a {@link FrameCodec}: a {@link CharSequence} written to the channel is encoded as one
+ * UTF-8 frame; a {@link ByteBuf} is taken to be wire bytes already framed (as a room's fan-out writes
+ * them) and passes through untouched. Anything else passes through too.
+ *
+ * <p>Adding it to a pipeline records its codec on the channel ({@link FrameCodec#of}).
+ *
+ * <p>Stateless and {@link Sharable}; obtain it from {@link FrameCodec#encoder()}.
+ */
+@Sharable
+public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
+
+    private final FrameCodec codec;
+
+    FrameEncoder(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        codec.install(ctx.channel());
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof CharSequence text) {
+            ctx.write(codec.encode(ctx.alloc(), text), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.relay.core.chat;
+
+import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.codec.Framing;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Connections to one shared {@link ChatHandler}, on EmbeddedChannels with a real frame codec. */
+final class ChatFixture implements AutoCloseable {
+
+    final ChatHandler chat = ChatHandler.local();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final FrameCodec lineCodec = new FrameCodec(Framing.LINE, 64);
+    private final FrameCodec lengthCodec = new FrameCodec(Framing.LENGTH, 64);
+
+    EmbeddedChannel connect() {
+        return connect(Framing.LINE);
+    }
+
+    EmbeddedChannel connect(Framing framing) {
+        FrameCodec codec = framing == Framing.LINE ? lineCodec : lengthCodec;
+        EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(),
+                codec.newDecoder(), codec.encoder(), chat);
+        channels.add(channel);
+        return channel;
+    }
+
+    /** Connects, names the connection and drops everything it was sent so far. */
+    EmbeddedChannel connect(String nick) {
+        EmbeddedChannel channel = connect();
+        type(channel, "/nick " + nick);
+        channels.forEach(ChatFixture::lines);
+        return channel;
+    }
+
+    static void type(EmbeddedChannel channel, String line) {
+        channel.writeInbound(Unpooled.copiedBuffer(line + "\n", StandardCharsets.UTF_8));
+    }
+
+    static void typeBytes(EmbeddedChannel channel, byte[] bytes) {
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Everything written to {@code channel} since the last call, as text lines (LINE framing). */
+    static List<String> lines(EmbeddedChannel channel) {
+        List<String> lines = new ArrayList<>();
+        for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
+            String text = out.toString(StandardCharsets.UTF_8);
+            out.release();
+            for (String line : text.split("\n")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        for (EmbeddedChannel channel : channels) {
+            channel.finishAndReleaseAll();
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.relay.core.chat;
+
+import static dev.relay.core.chat.ChatFixture.lines;
+import static dev.relay.core.chat.ChatFixture.type;
+import static dev.relay.core.chat.ChatFixture.typeBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.core.codec.Framing;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChatHandlerTest {
+
+    private final ChatFixture fixture = new ChatFixture();
+
+    @AfterEach
+    void closeAll() {
+        fixture.close();
+    }
+
+    @Test
+    void aNewConnectionIsWelcomedAsAGuestInTheLobbyAndAnnounced() {
+        EmbeddedChannel first = fixture.connect();
+        assertThat(lines(first)).singleElement().satisfies(line -> {
+            ServerLine welcome = ServerLine.parse(line);
+            assertThat(welcome.kind()).isEqualTo(ServerLine.Kind.WELCOME);
+            assertThat(welcome.args()).containsExactly("guest1", "lobby");
+            assertThat(welcome.text()).contains("/help");
+        });
+        EmbeddedChannel second = fixture.connect();
+        assertThat(lines(second)).singleElement().asString().startsWith("WELCOME guest2 lobby ");
+        assertThat(lines(first)).containsExactly("JOIN lobby guest2");
+    }
+
+    @Test
+    void aLineGoesToTheOthersInTheRoomWithTheSendersNickButNotBackToTheSender() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        EmbeddedChannel carol = fixture.connect("carol");
+        type(alice, "hello, world  ");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice hello, world  ");
+        assertThat(lines(carol)).containsExactly("MSG lobby alice hello, world  ");
+        assertThat(lines(alice)).isEmpty();
+    }
+
+    @Test
+    void blankLinesAreIgnoredAndDoubleSlashEscapesALeadingSlash() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "");
+        type(alice, "   ");
+        type(alice, "//not a command");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice /not a command");
+        assertThat(lines(alice)).isEmpty();
+    }
+
+    @Test
+    void nickChangesAreAnnouncedAndUniqueIgnoringCase() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(bob, "/nick ALICE");
+        assertThat(lines(bob)).containsExactly("ERR nick-taken The nick ALICE is taken");
+        type(bob, "/nick 9lives");
+        assertThat(lines(bob)).singleElement().asString().startsWith("ERR bad-nick ");
+        type(bob, "/nick " + "b".repeat(Names.MAX_NICK_LENGTH + 1));
+        assertThat(lines(bob)).singleElement().asString().startsWith("ERR bad-nick ");
+        type(bob, "/nick two words");
+        assertThat(lines(bob)).singleElement().asString().startsWith("ERR bad-args ");
+        type(bob, "/NICK Robert_the-2nd");
+        assertThat(lines(bob)).containsExactly("NICK lobby bob Robert_the-2nd");
+        assertThat(lines(alice)).containsExactly("NICK lobby bob Robert_the-2nd");
+        type(alice, "/nick bob");
+        assertThat(lines(alice)).as("the old nick is free again").containsExactly("NICK lobby alice bob");
+        type(alice, "/nick BOB");
+        assertThat(lines(alice)).as("a change of case is allowed").containsExactly("NICK lobby bob BOB");
+    }
+
+    @Test
+    void joinMovesBetweenRoomsThatAreIsolatedAndRemovedWhenEmpty() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "/join #Dev");
+        assertThat(lines(alice)).containsExactly("LEAVE lobby alice", "JOIN dev alice");
+        assertThat(lines(bob)).containsExactly("LEAVE lobby alice");
+        type(bob, "in the lobby");
+        type(alice, "in dev");
+        assertThat(lines(alice)).isEmpty();
+        assertThat(lines(bob)).isEmpty();
+        type(alice, "/join dev");
+        assertThat(lines(alice)).containsExactly("JOIN dev alice");
+        type(alice, "/join no spaces");
+        type(alice, "/join bad!name");
+        type(alice, "/join");
+        assertThat(lines(alice)).extracting(line -> line.split(" ")[1])
+                .containsExactly("bad-args", "bad-room", "bad-args");
+        type(alice, "/join lobby");
+        assertThat(fixture.chat.rooms().get("dev")).isNull();
+        assertThat(fixture.chat.rooms().get("lobby").size()).isEqualTo(2);
+    }
+
+    @Test
+    void privateMessagesReachOnlyTheirTarget() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        EmbeddedChannel carol = fixture.connect("carol");
+        type(carol, "/join elsewhere");
+        lines(alice);
+        lines(bob);
+        lines(carol);
+        type(alice, "/msg CAROL  psst, over here");
+        assertThat(lines(carol)).containsExactly("PRIV alice psst, over here");
+        assertThat(lines(bob)).isEmpty();
+        assertThat(lines(alice)).isEmpty();
+        type(alice, "/msg dave hi");
+        assertThat(lines(alice)).containsExactly("ERR no-such-nick No one here is called dave");
+        type(alice, "/msg bob");
+        assertThat(lines(alice)).singleElement().asString().startsWith("ERR bad-args ");
+        assertThat(lines(bob)).isEmpty();
+    }
+
+    @Test
+    void meWhoRoomsPingAndHelpAnswer() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "/me waves");
+        assertThat(lines(bob)).containsExactly("ACTION lobby alice waves");
+        type(alice, "/me");
+        type(alice, "/who");
+        type(alice, "/who #nowhere");
+        type(alice, "/rooms");
+        type(alice, "/ping abc 123");
+        assertThat(lines(alice)).containsExactly("ERR bad-args Usage: /me ACTION", "WHO lobby alice bob",
+                "WHO nowhere", "ROOMS lobby:2", "PONG abc 123");
+        type(alice, "/help");
+        assertThat(lines(alice)).hasSizeGreaterThan(8).allMatch(line -> line.startsWith("INFO "))
+                .anyMatch(line -> line.contains("/msg NICK TEXT"));
+        assertThat(lines(bob)).isEmpty();
+    }
+
+    @Test
+    void unknownOrMalformedCommandsAreErrorsAndNeverBroadcast() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "/frobnicate now");
+        type(alice, "/");
+        assertThat(lines(alice)).containsExactly(
+                "ERR unknown-command /frobnicate is not a command; /help lists them",
+                "ERR unknown-command / is not a command; /help lists them");
+        assertThat(lines(bob)).isEmpty();
+    }
+
+    @Test
+    void quitSaysByeClosesAndTellsTheRoomWithTheReason() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "/quit see you");
+        assertThat(lines(alice)).containsExactly("BYE Goodbye, alice");
+        assertThat(alice.isOpen()).isFalse();
+        assertThat(lines(bob)).containsExactly("QUIT lobby alice see you");
+        assertThat(fixture.chat.sessions().find("alice")).isNull();
+    }
+
+    @Test
+    void anAbruptDisconnectIsAnnouncedAndFreesTheNick() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        alice.close();
+        assertThat(lines(bob)).containsExactly("QUIT lobby alice connection closed");
+        EmbeddedChannel again = fixture.connect();
+        type(again, "/nick alice");
+        assertThat(lines(again)).endsWith("NICK lobby guest3 alice");
+    }
+
+    @Test
+    void anOverLongLineGetsAnErrorAndTheConnectionGoesOn() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "x".repeat(200));
+        assertThat(lines(alice)).containsExactly("ERR too-long Frame longer than 64 bytes discarded; the connection goes on");
+        assertThat(lines(bob)).isEmpty();
+        type(alice, "still here");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice still here");
+        assertThat(alice.isActive()).isTrue();
+    }
+
+    @Test
+    void invalidUtf8BecomesReplacementCharacters() {
+        fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        EmbeddedChannel alice = fixture.connect("mallory");
+        typeBytes(alice, new byte[] {'o', 'k', ' ', (byte) 0xC3, (byte) 0x28, ' ', (byte) 0xFF, '\n'});
+        assertThat(lines(bob)).containsExactly("MSG lobby mallory ok \uFFFD( \uFFFD");
+    }
+
+    @Test
+    void lengthFramedMembersGetTheSameMessagesInTheirFramingAndLineBreaksBecomeSpaces() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel framed = fixture.connect(Framing.LENGTH);
+        lines(alice);
+        releaseAll(framed);
+        byte[] payload = "two\nlines\r".getBytes(StandardCharsets.UTF_8);
+        framed.writeInbound(Unpooled.buffer().writeInt(payload.length).writeBytes(payload));
+        assertThat(lines(alice)).containsExactly("MSG lobby guest2 two lines ");
+        type(alice, "hi there");
+        ByteBuf frame = framed.readOutbound();
+        assertThat(frame.readInt()).isEqualTo(frame.readableBytes());
+        assertThat(frame.toString(StandardCharsets.UTF_8)).isEqualTo("MSG lobby alice hi there");
+        frame.release();
+    }
+
+    private static void releaseAll(EmbeddedChannel channel) {
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ((ByteBuf) out).release();
+        }
+    }
+}

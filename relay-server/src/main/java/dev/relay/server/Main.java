@@ -1,0 +1,117 @@
+package dev.relay.server;
+
+import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.codec.Framing;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of {@code relay-server.jar}: turns options into a {@link RelayServerConfig}, starts
+ * the server and runs until SIGTERM or Ctrl-C. Bad options and bind failures are one line on stderr and
+ * a non-zero exit code.
+ */
+@Command(name = "relay-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Runs a chat relay: every line a client sends goes to the others in its room.%n"
+                + "Connect with `nc HOST PORT` and type /help.%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped normally (SIGTERM, Ctrl-C)", "1:could not start (e.g. port in use)",
+                "2:bad option"})
+public final class Main implements Callable<Integer> {
+
+    /** The port the command line listens on when --port is not given. */
+    public static final int DEFAULT_PORT = 7777;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces).")
+    String host = RelayServerConfig.DEFAULT_HOST;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = DEFAULT_PORT;
+
+    @Option(names = "--framing", paramLabel = "line|length", converter = FramingConverter.class,
+            description = "How clients frame messages: line (text lines, as nc sends) or length "
+                    + "(4-byte big-endian length prefix) (default: ${DEFAULT-VALUE}).")
+    Framing framing = Framing.LINE;
+
+    @Option(names = "--max-frame-length", paramLabel = "BYTES",
+            description = "Largest message accepted, in bytes (default: 8192 for line, 1048576 for length).")
+    int maxFrameLength;
+
+    @Option(names = "--default-room", paramLabel = "ROOM",
+            description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
+    String defaultRoom = ChatHandler.DEFAULT_ROOM;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event loop threads; 0 means 2 per core (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--no-native", negatable = false,
+            description = "Use the NIO transport even where native epoll is available.")
+    boolean noNative;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Parses {@code args} and runs the server; returns the process exit code. Never calls System.exit. */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("relay-server: " + e.getMessage() + " (see --help)");
+            err.flush();
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("relay-server: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            err.flush();
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        RelayServerConfig config = RelayServerConfig.builder()
+                .host(host)
+                .port(port)
+                .framing(framing)
+                .maxFrameLength(maxFrameLength)
+                .defaultRoom(defaultRoom)
+                .ioThreads(ioThreads)
+                .nativeTransport(!noNative)
+                .build();
+        RelayServer server = new RelayServer(config).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
+        server.awaitClose();
+        return 0;
+    }
+
+    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
+        @Override
+        public Framing convert(String value) {
+            try {
+                return Framing.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"relay-server " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.relay.server;
+
+/**
+ * The names of the handlers in a relay connection's pipeline, in order:
+ *
+ * <ol>
+ *   <li>{@value #FRAME_DECODER}: bytes to frame payloads ({@link dev.relay.core.codec.FrameCodec#newDecoder()});</li>
+ *   <li>{@value #FRAME_ENCODER}: outbound lines to framed bytes ({@link dev.relay.core.codec.FrameEncoder});</li>
+ *   <li>{@value #CHAT}: the chat protocol ({@link dev.relay.core.chat.ChatHandler}).</li>
+ * </ol>
+ *
+ * An embedding app may add its own handlers relative to these names.
+ */
+public final class RelayPipeline {
+
+    public static final String FRAME_DECODER = "frameDecoder";
+    public static final String FRAME_ENCODER = "frameEncoder";
+    public static final String CHAT = "chat";
+
+    private RelayPipeline() {
+    }
+}

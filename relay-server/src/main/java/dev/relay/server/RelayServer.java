@@ -1,0 +1,203 @@
+package dev.relay.server;
+
+import dev.relay.core.RoomRegistry;
+import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.chat.LocalDelivery;
+import dev.relay.core.chat.SessionRegistry;
+import dev.relay.core.codec.FrameCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A relay server: binds one port and speaks the chat protocol to every connection.
+ *
+ * <pre>{@code
+ * try (RelayServer server = new RelayServer(RelayServerConfig.builder().port(7777).build()).start()) {
+ *     System.out.println("listening on " + server.localAddress());
+ *     server.awaitClose();
+ * }
+ * }</pre>
+ *
+ * <p>Threads: {@link #start()} creates one acceptor thread ({@code relay-accept-*}) and
+ * {@link RelayServerConfig#ioThreads()} event loop threads ({@code relay-io-*}); {@link #close()} stops
+ * all of them. No other threads are used.
+ *
+ * <p>Thread-safety: all methods may be called from any thread, but {@link #close()} and
+ * {@link #awaitClose()} block, so never call them on one of the server's own event loops.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final RelayServerConfig config;
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final ChannelGroup connections =
+            new DefaultChannelGroup("relay-connections", ImmediateEventExecutor.INSTANCE);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Transport transport;
+
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private @Nullable EventLoopGroup acceptGroup;
+    private @Nullable EventLoopGroup ioGroup;
+    private @Nullable Channel serverChannel;
+
+    public RelayServer(RelayServerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = Transport.choose(config.nativeTransport());
+    }
+
+    /**
+     * Binds the configured address and returns once the server accepts connections.
+     *
+     * @return this server
+     * @throws RelayServerException if the address cannot be bound (e.g. the port is in use); the server
+     *                              has then released everything it started
+     * @throws IllegalStateException if the server was started or closed before
+     */
+    public RelayServer start() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("a RelayServer starts only once; it is " + state);
+            }
+            state = State.STARTED;
+            acceptGroup = new MultiThreadIoEventLoopGroup(1,
+                    new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                    new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
+            FrameCodec codec = new FrameCodec(config.framing(), config.maxFrameLength());
+            ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), config.defaultRoom());
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptGroup, ioGroup)
+                    .channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new RelayServerInitializer(connections, codec, chat));
+            try {
+                serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+            } catch (Exception e) {
+                shutdownGroups();
+                state = State.CLOSED;
+                closed.countDown();
+                throw new RelayServerException("cannot listen on " + config.host() + ':' + config.port()
+                        + ": " + describe(e), e);
+            }
+            InetSocketAddress bound = localAddress();
+            log.info("Relay listening on {}:{} ({}, {} transport)", bound.getHostString(), bound.getPort(), codec, transport);
+            return this;
+        }
+    }
+
+    /** The bound address; with port 0 configured, this holds the port picked. */
+    public InetSocketAddress localAddress() {
+        Channel channel;
+        synchronized (lock) {
+            channel = serverChannel;
+        }
+        if (channel == null) {
+            throw new IllegalStateException("the server is not listening");
+        }
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The bound port. */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public RelayServerConfig config() {
+        return config;
+    }
+
+    /** The rooms of this server, live. */
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    /** The chat sessions of this server by nick, live. */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The number of open client connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting, closes every connection and stops all the server's threads; returns when they
+     * have stopped. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            if (serverChannel != null) {
+                serverChannel.close().syncUninterruptibly();
+            }
+            shutdownGroups();
+            log.info("Relay stopped");
+        }
+        closed.countDown();
+    }
+
+    /** Blocks until {@link #close()} has finished (from another thread, or a shutdown hook). */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    private void shutdownGroups() {
+        Future<?> acceptDone = shutdown(acceptGroup);
+        Future<?> ioDone = shutdown(ioGroup);
+        acceptDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        ioDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static Future<?> shutdown(@Nullable EventLoopGroup group) {
+        return group == null
+                ? ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
+                : group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null) {
+            return root.getClass().getSimpleName();
+        }
+        // Native transport messages read "bind(..) failed with error(-98): Address already in use".
+        int colon = message.lastIndexOf(": ");
+        return colon >= 0 ? message.substring(colon + 2) : message;
+    }
+
+    @Override
+    public String toString() {
+        return "RelayServer(" + config.host() + ':' + config.port() + ", " + state + ")";
+    }
+}

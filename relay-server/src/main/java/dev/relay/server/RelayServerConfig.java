@@ -1,0 +1,142 @@
+package dev.relay.server;
+
+import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.chat.Names;
+import dev.relay.core.codec.Framing;
+import java.util.Objects;
+
+/**
+ * Everything a {@link RelayServer} needs to know, immutable. Build one with {@link #builder()}: each
+ * setter validates at once, and {@link Builder#build()} fills in the defaults.
+ *
+ * @param host           the address to bind; default {@value #DEFAULT_HOST} (all interfaces)
+ * @param port           the port to bind; 0 (the default) picks a free one, see {@link RelayServer#port()}
+ * @param framing        how clients frame their lines; default {@link Framing#LINE}
+ * @param maxFrameLength the largest frame payload accepted, in bytes; default per framing (8 KiB, 1 MiB)
+ * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
+ * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
+ * @param nativeTransport use epoll where available (the default) rather than NIO
+ */
+public record RelayServerConfig(
+        String host,
+        int port,
+        Framing framing,
+        int maxFrameLength,
+        int ioThreads,
+        String defaultRoom,
+        boolean nativeTransport) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+
+    public RelayServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(defaultRoom, "defaultRoom");
+        Builder.checkPort(port);
+        Builder.checkMaxFrameLength(maxFrameLength);
+        Builder.checkIoThreads(ioThreads);
+        Builder.checkRoom(defaultRoom);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
+                .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport);
+    }
+
+    /** Collects values for a {@link RelayServerConfig}. Not thread-safe; use from one thread. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port;
+        private Framing framing = Framing.LINE;
+        private int maxFrameLength; // 0: the framing's default
+        private int ioThreads;
+        private String defaultRoom = ChatHandler.DEFAULT_ROOM;
+        private boolean nativeTransport = true;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            if (Objects.requireNonNull(host, "host").isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host.strip();
+            return this;
+        }
+
+        public Builder port(int port) {
+            checkPort(port);
+            this.port = port;
+            return this;
+        }
+
+        public Builder framing(Framing framing) {
+            this.framing = Objects.requireNonNull(framing, "framing");
+            return this;
+        }
+
+        /** The largest frame payload in bytes; 0 restores the framing's default. */
+        public Builder maxFrameLength(int maxFrameLength) {
+            if (maxFrameLength != 0) {
+                checkMaxFrameLength(maxFrameLength);
+            }
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            checkIoThreads(ioThreads);
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** The start room; a leading {@code #} is dropped and the name lower-cased. */
+        public Builder defaultRoom(String room) {
+            String name = Names.normalizeRoom(Objects.requireNonNull(room, "room"));
+            checkRoom(name);
+            this.defaultRoom = name;
+            return this;
+        }
+
+        public Builder nativeTransport(boolean nativeTransport) {
+            this.nativeTransport = nativeTransport;
+            return this;
+        }
+
+        public RelayServerConfig build() {
+            int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
+            return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport);
+        }
+
+        static void checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+            }
+        }
+
+        static void checkMaxFrameLength(int max) {
+            if (max < 1 || max > Framing.MAX_FRAME_LENGTH_LIMIT) {
+                throw new IllegalArgumentException(
+                        "max frame length must be between 1 and " + Framing.MAX_FRAME_LENGTH_LIMIT + ": " + max);
+            }
+        }
+
+        static void checkIoThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("io threads must be 0 (automatic) or more: " + threads);
+            }
+        }
+
+        static void checkRoom(String room) {
+            String problem = Names.roomProblem(room);
+            if (problem != null) {
+                throw new IllegalArgumentException("bad default room '" + room + "': " + problem);
+            }
+        }
+    }
+}

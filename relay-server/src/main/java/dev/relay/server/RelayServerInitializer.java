@@ -1,0 +1,28 @@
+package dev.relay.server;
+
+import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.codec.FrameCodec;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+
+/** Assembles each accepted connection's pipeline, in the order {@link RelayPipeline} lists. */
+final class RelayServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final ChannelGroup allChannels;
+    private final FrameCodec codec;
+    private final ChatHandler chat;
+
+    RelayServerInitializer(ChannelGroup allChannels, FrameCodec codec, ChatHandler chat) {
+        this.allChannels = allChannels;
+        this.codec = codec;
+        this.chat = chat;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        allChannels.add(ch);
+        codec.addTo(ch.pipeline(), RelayPipeline.FRAME_DECODER, RelayPipeline.FRAME_ENCODER);
+        ch.pipeline().addLast(RelayPipeline.CHAT, chat);
+    }
+}
