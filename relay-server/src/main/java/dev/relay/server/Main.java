@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
         description = "Runs a chat relay: every line a client sends goes to the others in its room.%n"
                 + "Connect with `nc HOST PORT` and type /help.%n",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped normally (SIGTERM, Ctrl-C)", "1:could not start (e.g. port in use)",
-                "2:bad option"})
+        exitCodeList = {"0:--help or --version", "1:could not start (e.g. port in use)", "2:bad option",
+                "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class Main implements Callable<Integer> {
 
     /** The port the command line listens on when --port is not given. */

@@ -108,7 +108,11 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    /** The bound address; with port 0 configured, this holds the port picked. */
+    /**
+     * The bound address; with port 0 configured, this holds the port picked.
+     *
+     * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+     */
     public InetSocketAddress localAddress() {
         Channel channel;
         synchronized (lock) {
@@ -157,6 +161,7 @@ public final class RelayServer implements AutoCloseable {
             state = State.CLOSED;
             if (serverChannel != null) {
                 serverChannel.close().syncUninterruptibly();
+                serverChannel = null;
             }
             shutdownGroups();
             log.info("Relay stopped");

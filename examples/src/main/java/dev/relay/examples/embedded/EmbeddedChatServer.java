@@ -1,0 +1,31 @@
+package dev.relay.examples.embedded;
+
+import dev.relay.server.RelayServer;
+import dev.relay.server.RelayServerConfig;
+
+/**
+ * Runs the chat relay inside an application: the snippet from the README's "Embed the server" section.
+ * Usage: {@code EmbeddedChatServer [PORT]} (default 7777).
+ */
+public final class EmbeddedChatServer {
+
+    private EmbeddedChatServer() {
+    }
+
+    /** Starts a chat relay on 127.0.0.1:{@code port} (0 for any free port); the caller closes it. */
+    public static RelayServer start(int port) {
+        RelayServerConfig config = RelayServerConfig.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .defaultRoom("lobby")
+                .build();
+        return new RelayServer(config).start(); // returns once bound
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        RelayServer server = start(args.length > 0 ? Integer.parseInt(args[0]) : 7777);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("Chat relay on port " + server.port() + "; connect with nc 127.0.0.1 " + server.port());
+        server.awaitClose();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.relay.examples.embedded;
+
+import dev.relay.core.RoomRegistry;
+import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.codec.Framing;
+import dev.relay.core.handler.BroadcastHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+
+/**
+ * relay-core in an app's own Netty server, without the chat protocol: every length-prefixed frame a
+ * client sends reaches every other client byte for byte. The README's "Embed relay-core" snippet.
+ */
+public final class RawRelay implements AutoCloseable {
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final Channel serverChannel;
+
+    /** Binds 127.0.0.1:{@code port} (0 for any free port). */
+    public RawRelay(int port) throws InterruptedException {
+        FrameCodec codec = new FrameCodec(Framing.LENGTH, 64 * 1024);       // shared
+        BroadcastHandler relay = new BroadcastHandler(rooms, "everyone");   // @Sharable
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(codec.newDecoder(), codec.encoder(), relay);
+                    }
+                })
+                .bind("127.0.0.1", port).sync().channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The number of connected clients. */
+    public int members() {
+        var room = rooms.get("everyone");
+        return room == null ? 0 : room.size();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully().syncUninterruptibly();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        RawRelay relay = new RawRelay(args.length > 0 ? Integer.parseInt(args[0]) : 7778);
+        Runtime.getRuntime().addShutdownHook(new Thread(relay::close));
+        System.out.println("Raw relay (length framing) on port " + relay.port());
+        relay.serverChannel.closeFuture().sync();
+    }
+}

@@ -1,0 +1,221 @@
+package dev.relay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.core.chat.ServerLine;
+import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.core.codec.Framing;
+import dev.relay.testing.TestClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** People chatting through a real server over real sockets, the way {@code nc} users do. */
+@Timeout(60)
+class ChatIT {
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private RelayServer server;
+
+    private RelayServer start(RelayServerConfig.Builder config) {
+        server = new RelayServer(config.host("127.0.0.1").port(0).build()).start();
+        open.add(server);
+        return server;
+    }
+
+    private RelayServer start() {
+        return start(RelayServerConfig.builder());
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    /**
+     * A client named {@code nick} in the lobby. Returns once it and every witness (clients already in
+     * the lobby) have read the announcement of its nick, so none of them has presence left to read.
+     */
+    private TestClient connect(String nick, TestClient... witnesses) {
+        TestClient client = TestClient.line(server.port());
+        open.add(client);
+        client.readUntil(Kind.WELCOME);
+        client.send("/nick " + nick);
+        client.readUntil(line -> isNickOf(line, nick));
+        for (TestClient witness : witnesses) {
+            witness.readUntil(line -> isNickOf(line, nick));
+        }
+        return client;
+    }
+
+    private static boolean isNickOf(ServerLine line, String nick) {
+        return line.kind() == Kind.NICK && line.arg(2).equals(nick);
+    }
+
+    @Test
+    void threeClientsChatAndTheSenderGetsNoEcho() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        TestClient carol = connect("carol", alice, bob);
+
+        alice.send("hello everyone ✓");
+        assertThat(bob.readLine()).isEqualTo("MSG lobby alice hello everyone ✓");
+        assertThat(carol.readLine()).isEqualTo("MSG lobby alice hello everyone ✓");
+        assertThat(alice.sync()).as("no echo").isEmpty();
+
+        bob.send("hi alice");
+        assertThat(alice.readLine()).isEqualTo("MSG lobby bob hi alice");
+        assertThat(carol.readLine()).isEqualTo("MSG lobby bob hi alice");
+        assertThat(bob.sync()).isEmpty();
+    }
+
+    @Test
+    void roomsAreIsolated() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        TestClient carol = connect("carol", alice, bob);
+        carol.send("/join #Dev");
+        for (TestClient client : List.of(alice, bob, carol)) {
+            assertThat(client.readUntil(Kind.LEAVE)).hasToString("LEAVE lobby carol");
+        }
+        assertThat(carol.readLine()).isEqualTo("JOIN dev carol");
+
+        alice.send("for the lobby");
+        carol.send("for dev");
+        assertThat(bob.readLine()).isEqualTo("MSG lobby alice for the lobby");
+        assertThat(alice.sync()).isEmpty();
+        assertThat(carol.sync()).isEmpty();
+        assertThat(bob.sync()).isEmpty();
+
+        TestClient dave = connect("dave", alice, bob);
+        dave.send("/join dev");
+        carol.readUntil(Kind.JOIN);
+        dave.readUntil(line -> line.kind() == Kind.JOIN && line.arg(0).equals("dev"));
+        carol.send("dev only");
+        assertThat(dave.readLine()).isEqualTo("MSG dev carol dev only");
+        carol.send("/quit");
+        assertThat(carol.readUntilClosed()).noneMatch(line -> line.startsWith("MSG lobby"));
+    }
+
+    @Test
+    void nickConflictsAreRefused() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        bob.send("/nick Alice");
+        assertThat(bob.readLine()).isEqualTo("ERR nick-taken The nick Alice is taken");
+        bob.send("talking as bob");
+        assertThat(alice.readLine()).isEqualTo("MSG lobby bob talking as bob");
+    }
+
+    @Test
+    void aPrivateMessageReachesOnlyItsTarget() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        TestClient carol = connect("carol", alice, bob);
+        alice.send("/msg carol just between us");
+        assertThat(carol.readLine()).isEqualTo("PRIV alice just between us");
+        assertThat(alice.sync()).isEmpty();
+        assertThat(bob.sync()).isEmpty();
+        bob.send("/msg nobody hello?");
+        assertThat(bob.readLine()).isEqualTo("ERR no-such-nick No one here is called nobody");
+    }
+
+    @Test
+    void presenceIsAnnouncedOnJoinLeaveNickAndAbruptDisconnect() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = TestClient.line(server.port());
+        open.add(bob);
+        String guest = bob.read().arg(0);
+        assertThat(alice.readLine()).isEqualTo("JOIN lobby " + guest);
+        bob.send("/nick bob");
+        assertThat(alice.readLine()).isEqualTo("NICK lobby " + guest + " bob");
+        bob.send("/join dev");
+        assertThat(alice.readLine()).isEqualTo("LEAVE lobby bob");
+        bob.send("/join lobby");
+        assertThat(alice.readLine()).isEqualTo("JOIN lobby bob");
+        bob.close();
+        assertThat(alice.readLine()).isEqualTo("QUIT lobby bob connection closed");
+    }
+
+    @Test
+    void aMegabyteLineGetsAnErrorAndTheNextLineStillWorks() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        byte[] huge = new byte[1024 * 1024 + 1];
+        Arrays.fill(huge, (byte) 'x');
+        huge[huge.length - 1] = '\n';
+        alice.sendRaw(huge);
+        assertThat(alice.readLine()).isEqualTo("ERR too-long Frame longer than 8192 bytes discarded; the connection goes on");
+        bob.send("did that hurt?");
+        assertThat(alice.readLine()).isEqualTo("MSG lobby bob did that hurt?");
+        alice.send("not at all");
+        assertThat(bob.readLine()).isEqualTo("MSG lobby alice not at all");
+        assertThat(alice.sync()).isEmpty();
+    }
+
+    @Test
+    void randomBytesFromOneClientCostTheOthersNothing() {
+        start();
+        TestClient alice = connect("alice");
+        TestClient bob = connect("bob", alice);
+        TestClient mallory = connect("mallory", alice, bob);
+        mallory.send("/join noise");
+        bob.readUntil(Kind.LEAVE);
+        Random random = new Random(42);
+        for (int round = 0; round < 20; round++) {
+            byte[] junk = new byte[4096];
+            random.nextBytes(junk);
+            mallory.sendRaw(junk);
+            alice.send("round " + round);
+            assertThat(bob.readUntil(Kind.MSG)).isEqualTo(ServerLine.parse("MSG lobby alice round " + round));
+        }
+        mallory.close();
+        assertThat(bob.sync()).allMatch(line -> line.kind() != Kind.MSG);
+        assertThat(server.connectionCount()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void lengthFramingWorksEndToEnd() {
+        start(RelayServerConfig.builder().framing(Framing.LENGTH).maxFrameLength(1024));
+        TestClient alice = TestClient.length(server.port());
+        TestClient bob = TestClient.length(server.port());
+        open.add(alice);
+        open.add(bob);
+        assertThat(alice.read().kind()).isEqualTo(Kind.WELCOME);
+        bob.readUntil(Kind.WELCOME);
+        alice.readUntil(Kind.JOIN);
+        alice.send("/nick alice");
+        alice.readUntil(Kind.NICK);
+        bob.readUntil(Kind.NICK);
+
+        alice.send("multi\nline ✓");
+        assertThat(bob.readLine()).isEqualTo("MSG lobby alice multi line ✓");
+
+        byte[] payload = new byte[2000];
+        Arrays.fill(payload, (byte) 'y');
+        byte[] frame = new byte[4 + payload.length];
+        frame[2] = (byte) (payload.length >>> 8);
+        frame[3] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 4, payload.length);
+        byte[] next = "after".getBytes(StandardCharsets.UTF_8);
+        byte[] both = Arrays.copyOf(frame, frame.length + 4 + next.length);
+        both[frame.length + 3] = (byte) next.length;
+        System.arraycopy(next, 0, both, frame.length + 4, next.length);
+        alice.sendRaw(both);
+        assertThat(alice.readLine()).isEqualTo("ERR too-long Frame longer than 1024 bytes discarded; the connection goes on");
+        assertThat(bob.readLine()).isEqualTo("MSG lobby alice after");
+    }
+}

@@ -1,0 +1,44 @@
+package dev.relay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relay.core.codec.Framing;
+import org.junit.jupiter.api.Test;
+
+class RelayServerConfigTest {
+
+    @Test
+    void defaultsAreDocumentedValues() {
+        RelayServerConfig config = RelayServerConfig.builder().build();
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isZero();
+        assertThat(config.framing()).isEqualTo(Framing.LINE);
+        assertThat(config.maxFrameLength()).isEqualTo(8192);
+        assertThat(config.defaultRoom()).isEqualTo("lobby");
+        assertThat(config.ioThreads()).isZero();
+        assertThat(config.nativeTransport()).isTrue();
+        assertThat(RelayServerConfig.builder().framing(Framing.LENGTH).build().maxFrameLength()).isEqualTo(1 << 20);
+    }
+
+    @Test
+    void settersValidateAtOnce() {
+        RelayServerConfig.Builder builder = RelayServerConfig.builder();
+        assertThatThrownBy(() -> builder.port(65536)).hasMessageContaining("port");
+        assertThatThrownBy(() -> builder.port(-1)).hasMessageContaining("port");
+        assertThatThrownBy(() -> builder.maxFrameLength(-5)).hasMessageContaining("max frame length");
+        assertThatThrownBy(() -> builder.ioThreads(-1)).hasMessageContaining("io threads");
+        assertThatThrownBy(() -> builder.defaultRoom("no way")).hasMessageContaining("bad default room");
+        assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
+        assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
+    }
+
+    @Test
+    void toBuilderCopiesEveryValueAndBuildsAnEqualConfig() {
+        RelayServerConfig config = RelayServerConfig.builder().host("127.0.0.1").port(1234)
+                .framing(Framing.LENGTH).maxFrameLength(99).ioThreads(3).defaultRoom("dev")
+                .nativeTransport(false).build();
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.toBuilder().port(1).build()).isNotEqualTo(config);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.relay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.TestClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The runnable jar as an operator starts it: {@code java -jar relay-server/target/relay-server.jar ...}. */
+@Timeout(60)
+class ServerJarIT {
+
+    private static final Path JAR = Path.of("target", "relay-server.jar");
+    private static final Pattern LISTENING = Pattern.compile("Relay listening on 127\\.0\\.0\\.1:(\\d+) ");
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private Process launch(String... args) throws IOException {
+        assertThat(JAR).as("built by the package phase").exists();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static String output(Process process) throws Exception {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads the server's log until its "listening" line; returns the port. */
+    private static int awaitListening(BufferedReader log) throws IOException {
+        for (String line; (line = log.readLine()) != null; ) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("the server exited before it was listening");
+    }
+
+    @Test
+    void theJarServesChatLogsOneLineAndStopsOnSigterm() throws Exception {
+        Process server = launch("--host", "127.0.0.1", "--port", "0");
+        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        int port = awaitListening(log);
+        try (TestClient alice = TestClient.line(port); TestClient bob = TestClient.line(port)) {
+            alice.readUntil(Kind.WELCOME);
+            bob.readUntil(Kind.WELCOME);
+            alice.sync();
+            bob.send("hello through the jar");
+            assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("hello through the jar");
+        }
+        server.destroy(); // SIGTERM
+        assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(143);
+    }
+
+    @Test
+    void helpListsTheOptions() throws Exception {
+        Process help = launch("--help");
+        String text = output(help);
+        assertThat(help.exitValue()).isZero();
+        assertThat(text).contains("--port", "--host", "--framing=line|length", "--max-frame-length");
+    }
+
+    @Test
+    void aBadOptionIsOneLineAndExitCode2() throws Exception {
+        for (String[] args : List.of(new String[] {"--port", "seventy"}, new String[] {"--framing", "xml"},
+                new String[] {"--bogus"}, new String[] {"--port", "70000"})) {
+            Process bad = launch(args);
+            String text = output(bad);
+            assertThat(bad.exitValue()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(text.strip()).as(String.join(" ", args)).startsWith("relay-server: ").doesNotContain("\n", "\tat ");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndExitCode1() throws Exception {
+        try (RelayServer taken = new RelayServer(
+                RelayServerConfig.builder().host("127.0.0.1").port(0).build()).start()) {
+            Process second = launch("--host", "127.0.0.1", "--port", String.valueOf(taken.port()));
+            String text = output(second);
+            assertThat(second.exitValue()).isEqualTo(1);
+            assertThat(text.strip()).isEqualTo(
+                    "relay-server: cannot listen on 127.0.0.1:" + taken.port() + ": Address already in use");
+        }
+    }
+
+    static {
+        // Fail early with a clear message when run from an IDE without `mvn package`.
+        if (!Files.exists(JAR)) {
+            System.err.println("ServerJarIT needs " + JAR.toAbsolutePath() + ": run mvn verify");
+        }
+    }
+}
