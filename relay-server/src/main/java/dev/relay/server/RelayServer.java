@@ -102,8 +102,8 @@ public final class RelayServer implements AutoCloseable {
                 throw new RelayServerException("cannot listen on " + config.host() + ':' + config.port()
                         + ": " + describe(e), e);
             }
-            InetSocketAddress bound = localAddress();
-            log.info("Relay listening on {}:{} ({}, {} transport)", bound.getHostString(), bound.getPort(), codec, transport);
+            String host = config.host().indexOf(':') >= 0 ? '[' + config.host() + ']' : config.host();
+            log.info("Relay listening on {}:{} ({}, {} transport)", host, port(), codec, transport);
             return this;
         }
     }
