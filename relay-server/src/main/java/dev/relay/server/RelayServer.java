@@ -80,22 +80,25 @@ public final class RelayServer implements AutoCloseable {
                 throw new IllegalStateException("a RelayServer starts only once; it is " + state);
             }
             state = State.STARTED;
-            acceptGroup = new MultiThreadIoEventLoopGroup(1,
-                    new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
-            ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                    new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
             FrameCodec codec = new FrameCodec(config.framing(), config.maxFrameLength());
             ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), config.defaultRoom());
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(acceptGroup, ioGroup)
-                    .channel(transport.serverChannelClass())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new RelayServerInitializer(connections, codec, chat));
             try {
+                acceptGroup = new MultiThreadIoEventLoopGroup(1,
+                        new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
+                ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                        new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
+                ServerBootstrap bootstrap = new ServerBootstrap()
+                        .group(acceptGroup, ioGroup)
+                        .channel(transport.serverChannelClass())
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new RelayServerInitializer(connections, codec, chat));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 shutdownGroups();
                 state = State.CLOSED;
                 closed.countDown();
@@ -150,7 +153,8 @@ public final class RelayServer implements AutoCloseable {
 
     /**
      * Stops accepting, closes every connection and stops all the server's threads; returns when they
-     * have stopped. Idempotent.
+     * have stopped (or after a 5 s timeout, which is logged). Idempotent. Called on one of the server's
+     * own event loops (from a handler), it starts the shutdown and returns without waiting.
      */
     @Override
     public void close() {
@@ -160,7 +164,10 @@ public final class RelayServer implements AutoCloseable {
             }
             state = State.CLOSED;
             if (serverChannel != null) {
-                serverChannel.close().syncUninterruptibly();
+                serverChannel.close();
+                if (!onOwnEventLoop()) {
+                    serverChannel.closeFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+                }
                 serverChannel = null;
             }
             shutdownGroups();
@@ -177,8 +184,27 @@ public final class RelayServer implements AutoCloseable {
     private void shutdownGroups() {
         Future<?> acceptDone = shutdown(acceptGroup);
         Future<?> ioDone = shutdown(ioGroup);
-        acceptDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        ioDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        if (onOwnEventLoop()) {
+            return; // waiting here would wait for ourselves
+        }
+        boolean done = acceptDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                & ioDone.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        if (!done) {
+            log.warn("Relay threads still running {} ms after close", SHUTDOWN_TIMEOUT_MILLIS);
+        }
+    }
+
+    private boolean onOwnEventLoop() {
+        for (EventLoopGroup group : new EventLoopGroup[] {acceptGroup, ioGroup}) {
+            if (group != null) {
+                for (var executor : group) {
+                    if (executor.inEventLoop()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Future<?> shutdown(@Nullable EventLoopGroup group) {

@@ -133,7 +133,9 @@ public record RelayServerConfig(
         }
 
         static void checkRoom(String room) {
-            String problem = Names.roomProblem(room);
+            String problem = room.equals(Names.normalizeRoom(room))
+                    ? Names.roomProblem(room)
+                    : "give it in lower case without '#' (the builder does this for you)";
             if (problem != null) {
                 throw new IllegalArgumentException("bad default room '" + room + "': " + problem);
             }

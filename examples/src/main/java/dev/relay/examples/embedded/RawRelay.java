@@ -28,7 +28,7 @@ public final class RawRelay implements AutoCloseable {
     public RawRelay(int port) throws InterruptedException {
         FrameCodec codec = new FrameCodec(Framing.LENGTH, 64 * 1024);       // shared
         BroadcastHandler relay = new BroadcastHandler(rooms, "everyone");   // @Sharable
-        serverChannel = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -36,8 +36,14 @@ public final class RawRelay implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(codec.newDecoder(), codec.encoder(), relay);
                     }
-                })
-                .bind("127.0.0.1", port).sync().channel();
+                });
+        try {
+            serverChannel = bootstrap.bind("127.0.0.1", port).sync().channel();
+        } catch (Throwable e) { // e.g. the port is taken: do not leave the threads behind
+
+            group.shutdownGracefully();
+            throw e;
+        }
     }
 
     public int port() {

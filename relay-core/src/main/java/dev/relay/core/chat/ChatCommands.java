@@ -59,13 +59,23 @@ final class ChatCommands {
         switch (word) {
             case "nick" -> nick(ctx, session, rest);
             case "join" -> join(ctx, session, rest);
-            case "rooms" -> reply(ctx, ServerLines.rooms(roomList()));
+            case "rooms" -> {
+                if (noArgs(ctx, rest, "/rooms")) {
+                    reply(ctx, ServerLines.rooms(roomList()));
+                }
+            }
             case "who" -> who(ctx, session, rest);
             case "msg" -> privateMessage(ctx, session, rest);
             case "me" -> action(ctx, session, rest);
-            case "ping" -> reply(ctx, ServerLines.pong(rest));
+            // Queued behind the writes other event loops have already handed to this channel, so a
+            // PONG arrives after everything that was on its way to the client when the ping was read.
+            case "ping" -> ctx.executor().execute(() -> reply(ctx, ServerLines.pong(rest)));
             case "quit" -> quit(ctx, session, rest);
-            case "help" -> HELP.forEach(text -> reply(ctx, ServerLines.info(text)));
+            case "help" -> {
+                if (noArgs(ctx, rest, "/help")) {
+                    HELP.forEach(text -> reply(ctx, ServerLines.info(text)));
+                }
+            }
             default -> error(ctx, ErrorCode.UNKNOWN_COMMAND,
                     "/" + word + " is not a command; /help lists them");
         }
@@ -136,11 +146,14 @@ final class ChatCommands {
     }
 
     private void who(ChannelHandlerContext ctx, Session session, String raw) {
+        if (raw.indexOf(' ') >= 0) {
+            error(ctx, ErrorCode.BAD_ARGS, "Usage: /who [ROOM]");
+            return;
+        }
         String name = raw.isEmpty() ? session.room().name() : Names.normalizeRoom(raw);
         String problem = Names.roomProblem(name);
-        if (problem != null || raw.indexOf(' ') >= 0) {
-            error(ctx, ErrorCode.BAD_ROOM, "'" + raw + "' is not a valid room: "
-                    + (problem != null ? problem : "one room at a time"));
+        if (problem != null) {
+            error(ctx, ErrorCode.BAD_ROOM, "'" + raw + "' is not a valid room: " + problem);
             return;
         }
         Room room = rooms.get(name);
@@ -189,9 +202,20 @@ final class ChatCommands {
     private List<String> roomList() {
         List<String> list = new ArrayList<>();
         for (Room room : rooms.rooms()) {
-            list.add(room.name() + ':' + room.size());
+            int members = room.size();
+            if (members > 0) { // a closed channel leaves its group a moment before its room
+                list.add(room.name() + ':' + members);
+            }
         }
         return list;
+    }
+
+    private static boolean noArgs(ChannelHandlerContext ctx, String rest, String usage) {
+        if (!rest.isEmpty()) {
+            error(ctx, ErrorCode.BAD_ARGS, "Usage: " + usage + " (it takes no arguments)");
+            return false;
+        }
+        return true;
     }
 
     private static void reply(ChannelHandlerContext ctx, String line) {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>On connect the channel gets a guest nick, joins the default room and is welcomed; on disconnect
  * its room is told. Everything said to more than the sender goes through the {@link Delivery}.
  *
+ * <p>Backpressure on the sender: while a connection's own outbound buffer is over its high water mark
+ * (it is not reading what it is sent), the handler stops reading from it, so a client cannot make the
+ * server queue replies without bound; reading resumes when the buffer drains. What happens to a member
+ * that falls behind on room traffic is the slow-consumer policy's job, not this handler's.
+ *
  * <p>Stateless and {@link Sharable}: per-connection state is the channel's {@link Session}, touched
  * only on that channel's event loop; the registries are thread-safe.
  */
@@ -112,6 +117,15 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         if (session != null && session.room() != null) {
             commands.handle(ctx, session, oneLine(line));
         }
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

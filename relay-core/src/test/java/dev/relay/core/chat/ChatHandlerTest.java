@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.core.codec.Framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import dev.relay.core.codec.FrameCodec;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +144,47 @@ class ChatHandlerTest {
         assertThat(lines(alice)).hasSizeGreaterThan(8).allMatch(line -> line.startsWith("INFO "))
                 .anyMatch(line -> line.contains("/msg NICK TEXT"));
         assertThat(lines(bob)).isEmpty();
+    }
+
+    @Test
+    void extraArgumentsAreRefused() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        type(alice, "/who a b");
+        type(alice, "/rooms all");
+        type(alice, "/help me");
+        assertThat(lines(alice)).extracting(line -> line.split(" ")[1])
+                .containsExactly("bad-args", "bad-args", "bad-args");
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsNotReadFromUntilItsOutputDrains() {
+        Valve valve = new Valve();
+        EmbeddedChannel alice = fixture.connect();
+        EmbeddedChannel slow = new EmbeddedChannel(DefaultChannelId.newInstance(), valve,
+                new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(), fixture.chat);
+        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256, 512));
+        type(slow, "/help");
+        assertThat(slow.isWritable()).isFalse();
+        assertThat(slow.config().isAutoRead()).as("reading paused").isFalse();
+        valve.open = true;
+        slow.flush();
+        assertThat(slow.isWritable()).isTrue();
+        assertThat(slow.config().isAutoRead()).as("reading resumed").isTrue();
+        assertThat(lines(slow)).first().asString().startsWith("WELCOME ");
+        assertThat(lines(alice)).endsWith("JOIN lobby guest2");
+        slow.finishAndReleaseAll();
+    }
+
+    /** Holds back flushes while closed, as a socket whose peer does not read would. */
+    private static final class Valve extends ChannelOutboundHandlerAdapter {
+        boolean open;
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (open) {
+                ctx.flush();
+            }
+        }
     }
 
     @Test
