@@ -191,10 +191,10 @@ class ChatIT {
     void lengthFramingWorksEndToEnd() {
         start(RelayServerConfig.builder().framing(Framing.LENGTH).maxFrameLength(1024));
         TestClient alice = TestClient.length(server.port());
-        TestClient bob = TestClient.length(server.port());
         open.add(alice);
-        open.add(bob);
         assertThat(alice.read().kind()).isEqualTo(Kind.WELCOME);
+        TestClient bob = TestClient.length(server.port()); // after alice is in, so alice sees bob join
+        open.add(bob);
         bob.readUntil(Kind.WELCOME);
         alice.readUntil(Kind.JOIN);
         alice.send("/nick alice");
