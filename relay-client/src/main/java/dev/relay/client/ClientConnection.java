@@ -1,0 +1,279 @@
+package dev.relay.client;
+
+import dev.relay.core.chat.ServerLine;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection of a {@link RelayClient}: sets up the session after the welcome, turns server
+ * lines into events, matches answers to requests, and runs the heartbeat. One instance per channel;
+ * every method runs on the client's event loop.
+ *
+ * <p>Requests are matched without guessing: each command is followed by {@code /ping TOKEN}. The server
+ * answers lines in order, so an {@code ERR} that arrives before {@code PONG TOKEN} is the command's
+ * refusal, and a {@code PONG} with no {@code ERR} before it is its success.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final String HEARTBEAT_TOKEN = "heartbeat";
+
+    private final RelayClient client;
+    private final boolean reconnect;
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private @Nullable ChannelHandlerContext ctx;
+    private @Nullable ScheduledFuture<?> setupTimeout;
+    private boolean ready;
+    private String lostReason = "connection closed by the server";
+
+    private static final class Pending {
+        final CompletableFuture<Void> future;
+        final String line;
+        RelayEvent.@Nullable ErrorReply refusal;
+        @Nullable ScheduledFuture<?> timeout;
+
+        Pending(CompletableFuture<Void> future, String line) {
+            this.future = future;
+            this.line = line;
+        }
+    }
+
+    ClientConnection(RelayClient client, boolean reconnect) {
+        this.client = client;
+        this.reconnect = reconnect;
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long millis = client.config().connectTimeout().toMillis();
+        setupTimeout = ctx.executor().schedule(() -> {
+            lostReason = "no welcome from the server within " + millis + " ms";
+            ctx.close();
+        }, millis, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        String text;
+        try {
+            text = frame.toString(StandardCharsets.UTF_8);
+        } finally {
+            frame.release();
+        }
+        ServerLine line;
+        try {
+            line = ServerLine.parse(text);
+        } catch (IllegalArgumentException e) {
+            log.debug("Ignoring a server line this client does not understand: {}", e.getMessage());
+            return;
+        }
+        switch (line.kind()) {
+            case WELCOME -> welcomed(line.arg(0), line.arg(1));
+            case PONG -> answered(line.text());
+            case ERR -> {
+                RelayEvent.ErrorReply error = (RelayEvent.ErrorReply) java.util.Objects.requireNonNull(RelayEvent.of(line));
+                Iterator<Pending> oldest = pending.values().iterator();
+                if (oldest.hasNext()) {
+                    Pending first = oldest.next();
+                    if (first.refusal == null) {
+                        first.refusal = error;
+                    }
+                }
+                client.emit(error);
+            }
+            case NICK -> {
+                client.sawNick(line.arg(1), line.arg(2));
+                client.emit(RelayEvent.of(line));
+            }
+            case JOIN -> {
+                client.sawJoin(line.arg(0), line.arg(1));
+                client.emit(RelayEvent.of(line));
+            }
+            case BYE -> {
+                lostReason = "the server said: " + line.text();
+                client.emit(RelayEvent.of(line));
+            }
+            default -> client.emit(RelayEvent.of(line));
+        }
+    }
+
+    private void welcomed(String nick, String room) {
+        client.sawWelcome(nick, room);
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        String wantedNick = client.wantedNick();
+        if (wantedNick != null && !wantedNick.equals(nick)) {
+            steps.add(request("/nick " + wantedNick));
+        }
+        String wantedRoom = client.wantedRoom();
+        if (wantedRoom != null && !wantedRoom.equals(room)) {
+            steps.add(request("/join " + wantedRoom));
+        }
+        CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+            // Completed on the event loop: the PONG that ends the last step runs this.
+            if (ctx == null || !ctx.channel().isActive()) {
+                return; // lost during setup: channelInactive reports it
+            }
+            if (setupTimeout != null) {
+                setupTimeout.cancel(false);
+            }
+            if (failure != null && !reconnect) {
+                lostReason = "could not set up the session: " + rootMessage(failure);
+                client.setupFailed(this, failure);
+                if (ctx != null) {
+                    ctx.close();
+                }
+                return;
+            }
+            ready = true;
+            client.sessionReady(this, reconnect);
+        });
+    }
+
+    /** Sends {@code line} and completes the future when the server has handled it. Event loop only. */
+    CompletableFuture<Void> request(String line) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        request(line, future);
+        return future;
+    }
+
+    void request(String line, CompletableFuture<Void> future) {
+        ChannelHandlerContext context = ctx;
+        if (context == null || !context.channel().isActive()) {
+            future.completeExceptionally(new RelayClientException("not connected"));
+            return;
+        }
+        String token = client.nextToken();
+        Pending request = new Pending(future, line);
+        pending.put(token, request);
+        long millis = client.config().requestTimeout().toMillis();
+        request.timeout = context.executor().schedule(() -> {
+            if (pending.remove(token) != null) {
+                future.completeExceptionally(new RelayClientException(
+                        "no answer to '" + line + "' within " + millis + " ms"));
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+        context.write(line);
+        context.writeAndFlush("/ping " + token);
+    }
+
+    private void answered(String token) {
+        Pending request = pending.remove(token);
+        if (request == null) {
+            return; // a heartbeat, or a request that already timed out
+        }
+        if (request.timeout != null) {
+            request.timeout.cancel(false);
+        }
+        RelayEvent.@Nullable ErrorReply refusal = request.refusal;
+        if (refusal == null) {
+            request.future.complete(null);
+        } else {
+            request.future.completeExceptionally(new RelayClientException(
+                    "the server refused '" + request.line + "': " + refusal.text(), refusal.code(), null));
+        }
+    }
+
+    /** Sends a chat line (no answer expected); the future completes when it is written. Any thread. */
+    CompletableFuture<Void> write(String line) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        ChannelHandlerContext context = ctx;
+        if (context == null) {
+            future.completeExceptionally(new RelayClientException("not connected"));
+            return future;
+        }
+        context.channel().writeAndFlush(line).addListener(done -> {
+            if (done.isSuccess()) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(new RelayClientException(
+                        "not sent: " + rootMessage(done.cause()), null, done.cause()));
+            }
+        });
+        return future;
+    }
+
+    /** Says {@code /quit} and closes once it is written. Event loop only. */
+    void quit() {
+        if (ctx != null && ctx.channel().isActive()) {
+            lostReason = "closed by this client";
+            ctx.writeAndFlush("/quit").addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            if (idle.isFirst()) {
+                ctx.writeAndFlush("/ping " + HEARTBEAT_TOKEN);
+            } else {
+                lostReason = "no answer from the server to a heartbeat ping";
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (setupTimeout != null) {
+            setupTimeout.cancel(false);
+        }
+        RelayClientException lost = new RelayClientException("connection lost: " + lostReason);
+        for (Pending request : pending.values()) {
+            if (request.timeout != null) {
+                request.timeout.cancel(false);
+            }
+            request.future.completeExceptionally(lost);
+        }
+        pending.clear();
+        client.connectionLost(this, lostReason);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            log.warn("Dropped a server line longer than the client's limit: {}", cause.getMessage());
+            return;
+        }
+        lostReason = rootMessage(cause);
+        log.debug("Closing after an error", cause);
+        ctx.close();
+    }
+
+    static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,389 @@
+package dev.relay.client;
+
+import dev.relay.core.chat.Names;
+import dev.relay.core.codec.FrameCodec;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of a relay server: connects, takes its nick and room, sends, and reports what happens as
+ * typed {@link RelayEvent}s to a {@link RelayListener}.
+ *
+ * <pre>{@code
+ * RelayClientConfig config = RelayClientConfig.builder().host("localhost").port(7777)
+ *         .nick("alice").room("dev").build();
+ * try (RelayClient client = new RelayClient(config, event -> System.out.println(event))) {
+ *     client.connect().get(10, TimeUnit.SECONDS);   // welcomed, nick and room taken
+ *     client.send("hello").get();
+ * }
+ * }</pre>
+ *
+ * <p><b>Reconnect.</b> When an established connection is lost (or the heartbeat finds the server
+ * silent), the client reports {@link RelayEvent.Disconnected} and, if its {@link ReconnectPolicy}
+ * allows, retries with backoff, then restores the last nick it chose and its room and reports
+ * {@link RelayEvent.Reconnected}. The first {@link #connect()} does not retry: it fails so the caller
+ * learns at once that the server is not there.
+ *
+ * <p><b>Sending while disconnected</b> fails the returned future with {@link RelayClientException}
+ * ("not connected"): nothing is queued, so nothing is ever dropped silently or sent late.
+ *
+ * <p><b>Futures.</b> {@link #send} completes when the line is written to the socket (there is no
+ * answer to a chat line). {@link #nick}, {@link #join}, {@link #privateMessage} and {@link #command}
+ * complete when the server has handled the command, or fail with the server's {@code ERR} (see
+ * {@link RelayClientException#errorCode()}) or after the request timeout.
+ *
+ * <p><b>Threads.</b> The client owns one event loop thread ({@code relay-client-*}); the listener runs
+ * on it and futures complete on it, so do not block in either. {@link #close()} stops the thread. All
+ * methods are thread-safe; lines sent from one thread go out in the order they were sent.
+ */
+public final class RelayClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
+
+    private enum State { NEW, CONNECTING, CONNECTED, RECONNECTING, CLOSED }
+
+    private final RelayClientConfig config;
+    private final RelayListener listener;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final FrameCodec codec;
+    private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+    private final AtomicLong tokens = new AtomicLong();
+    private final Random random = new Random();
+
+    // Event loop only.
+    private State state = State.NEW;
+    private int attempt;
+    private @Nullable ScheduledFuture<?> retry;
+
+    // Written on the event loop, read anywhere.
+    private volatile @Nullable ClientConnection connection;
+    private volatile String nick = "";
+    private volatile String room = "";
+    private volatile @Nullable String wantedNick;
+    private volatile @Nullable String wantedRoom;
+
+    public RelayClient(RelayClientConfig config, RelayListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.wantedNick = config.nick();
+        this.wantedRoom = config.room();
+        this.codec = new FrameCodec(config.framing(), config.maxServerLineLength());
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-client"),
+                NioIoHandler.newFactory());
+        this.loop = group.next();
+    }
+
+    public RelayClientConfig config() {
+        return config;
+    }
+
+    /**
+     * Connects and sets up the session. The future completes once the server has welcomed the client
+     * and the configured nick and room are taken; it fails with {@link RelayClientException} if the
+     * server cannot be reached, refuses the nick or room, or does not answer within the connect
+     * timeout. Calling it again returns the same outcome.
+     */
+    public CompletableFuture<Void> connect() {
+        onLoop(() -> {
+            if (state == State.NEW) {
+                state = State.CONNECTING;
+                open(false);
+            }
+        });
+        return firstConnect.copy();
+    }
+
+    /** Says {@code text} to the current room. A leading {@code /} is escaped, so text is never a command. */
+    public CompletableFuture<Void> send(String text) {
+        return sendLine(text.startsWith("/") ? "/" + text : text);
+    }
+
+    /** Changes nick; completes when the server has confirmed it. */
+    public CompletableFuture<Void> nick(String newNick) {
+        String problem = Names.nickProblem(newNick);
+        return problem != null ? failed(new IllegalArgumentException(problem)) : command("/nick " + newNick);
+    }
+
+    /** Moves to {@code room}; completes when the server has confirmed it. */
+    public CompletableFuture<Void> join(String newRoom) {
+        String problem = Names.roomProblem(Names.normalizeRoom(newRoom));
+        return problem != null ? failed(new IllegalArgumentException(problem)) : command("/join " + newRoom);
+    }
+
+    /** Sends {@code text} to {@code toNick} only; fails with {@code no-such-nick} if no one has that nick. */
+    public CompletableFuture<Void> privateMessage(String toNick, String text) {
+        return command("/msg " + toNick + " " + text);
+    }
+
+    /**
+     * Sends a line exactly as a person would type it: a {@code /command} (answered like
+     * {@link #nick}) or, otherwise, a chat line (completed when written). For consoles and bots that
+     * pass commands through.
+     */
+    public CompletableFuture<Void> sendLine(String line) {
+        if (line.startsWith("/") && !line.startsWith("//")) {
+            return command(line);
+        }
+        String problem = lineProblem(line);
+        if (problem != null) {
+            return failed(new IllegalArgumentException(problem));
+        }
+        ClientConnection current = connection;
+        return current == null ? failed(new RelayClientException("not connected")) : current.write(line);
+    }
+
+    /** Sends a command line ({@code /who}, {@code /me waves}, ...) and completes when the server has handled it. */
+    public CompletableFuture<Void> command(String line) {
+        String problem = lineProblem(line);
+        if (problem != null) {
+            return failed(new IllegalArgumentException(problem));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        onLoop(() -> {
+            ClientConnection current = connection;
+            if (current == null || state != State.CONNECTED) {
+                result.completeExceptionally(new RelayClientException("not connected"));
+            } else {
+                current.request(line, result);
+            }
+        });
+        return result;
+    }
+
+    /** The nick the server knows this client by, or "" before the welcome. */
+    public String nick() {
+        return nick;
+    }
+
+    /** The room this client is in, or "" before the welcome. */
+    public String room() {
+        return room;
+    }
+
+    /** Whether the session is set up right now. */
+    public boolean isConnected() {
+        return connection != null;
+    }
+
+    /**
+     * Says {@code /quit}, closes the connection, stops reconnecting and stops the client's thread;
+     * returns when it has stopped. Idempotent. The listener gets a final {@link RelayEvent.Disconnected}.
+     */
+    @Override
+    public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
+        CompletableFuture<Void> quit = new CompletableFuture<>();
+        onLoop(() -> {
+            boolean wasOpen = state != State.CLOSED;
+            state = State.CLOSED;
+            if (retry != null) {
+                retry.cancel(false);
+            }
+            firstConnect.completeExceptionally(new RelayClientException("closed before connected"));
+            ClientConnection current = connection;
+            if (current != null) {
+                current.quit();
+            } else if (wasOpen && attempt > 0) {
+                emit(new RelayEvent.Disconnected("closed by this client", false));
+            }
+            quit.complete(null);
+        });
+        if (!loop.inEventLoop()) {
+            quit.completeOnTimeout(null, 2, TimeUnit.SECONDS).join();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } else {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- called by ClientConnection, on the event loop ----
+
+    void sawWelcome(String welcomeNick, String welcomeRoom) {
+        nick = welcomeNick;
+        room = welcomeRoom;
+    }
+
+    void sawNick(String oldNick, String newNick) {
+        if (oldNick.equals(nick)) {
+            nick = newNick;
+            wantedNick = newNick;
+        }
+    }
+
+    void sawJoin(String joinedRoom, String who) {
+        if (who.equals(nick)) {
+            room = joinedRoom;
+            wantedRoom = joinedRoom;
+        }
+    }
+
+    @Nullable String wantedNick() {
+        return wantedNick;
+    }
+
+    @Nullable String wantedRoom() {
+        return wantedRoom;
+    }
+
+    String nextToken() {
+        return "r" + tokens.incrementAndGet();
+    }
+
+    void sessionReady(ClientConnection ready, boolean reconnected) {
+        if (state == State.CLOSED) {
+            ready.quit();
+            return;
+        }
+        state = State.CONNECTED;
+        connection = ready;
+        attempt = 0;
+        if (reconnected) {
+            emit(new RelayEvent.Reconnected(nick, room));
+        } else {
+            firstConnect.complete(null);
+            emit(new RelayEvent.Connected(nick, room));
+        }
+    }
+
+    void setupFailed(ClientConnection failed, Throwable failure) {
+        state = State.CLOSED;
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        firstConnect.completeExceptionally(cause instanceof RelayClientException
+                ? cause : new RelayClientException(ClientConnection.rootMessage(cause), null, cause));
+    }
+
+    void connectionLost(ClientConnection lost, String reason) {
+        boolean wasReady = lost.isReady();
+        if (connection == lost) {
+            connection = null;
+        }
+        if (state == State.CLOSED) {
+            if (wasReady) {
+                emit(new RelayEvent.Disconnected(reason, false));
+            }
+            return;
+        }
+        if (state == State.CONNECTING) {
+            state = State.CLOSED;
+            firstConnect.completeExceptionally(new RelayClientException(
+                    "cannot connect to " + address() + ": " + reason));
+            return;
+        }
+        if (wasReady) {
+            state = State.RECONNECTING;
+            boolean willRetry = config.reconnect().allows(1);
+            emit(new RelayEvent.Disconnected(reason, willRetry));
+            if (!willRetry) {
+                state = State.CLOSED;
+                return;
+            }
+        }
+        scheduleRetry(reason);
+    }
+
+    void emit(@Nullable RelayEvent event) {
+        if (event == null) {
+            return;
+        }
+        try {
+            listener.onEvent(event);
+        } catch (Throwable t) {
+            log.warn("The listener threw on {}; the connection goes on", event, t);
+        }
+    }
+
+    // ---- internals, on the event loop ----
+
+    private void open(boolean reconnect) {
+        ChannelFuture connecting = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .handler(new RelayClientInitializer(this, codec, reconnect))
+                .connect(config.host(), config.port());
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                String reason = ClientConnection.rootMessage(done.cause());
+                if (state == State.CONNECTING) {
+                    state = State.CLOSED;
+                    firstConnect.completeExceptionally(new RelayClientException(
+                            "cannot connect to " + address() + ": " + reason, null, done.cause()));
+                } else if (state == State.RECONNECTING) {
+                    scheduleRetry(reason);
+                }
+            }
+        });
+    }
+
+    private void scheduleRetry(String reason) {
+        attempt++;
+        if (!config.reconnect().allows(attempt)) {
+            state = State.CLOSED;
+            emit(new RelayEvent.Disconnected("gave up reconnecting after " + (attempt - 1)
+                    + " attempts: " + reason, false));
+            return;
+        }
+        Duration delay = config.reconnect().delay(attempt, random);
+        log.debug("Reconnecting to {} in {} ms (attempt {})", address(), delay.toMillis(), attempt);
+        retry = loop.schedule(() -> {
+            if (state == State.RECONNECTING) {
+                open(true);
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private String address() {
+        return config.host() + ':' + config.port();
+    }
+
+    private @Nullable String lineProblem(String line) {
+        if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+            return "a line cannot contain a line break";
+        }
+        if (ByteBufUtil.utf8Bytes(line) > config.maxFrameLength()) {
+            return "longer than the server's limit of " + config.maxFrameLength() + " bytes";
+        }
+        return null;
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    private static CompletableFuture<Void> failed(Throwable cause) {
+        return CompletableFuture.failedFuture(cause);
+    }
+
+    @Override
+    public String toString() {
+        return "RelayClient(" + address() + ", " + nick + " in " + room + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.relay.client;
+
+import dev.relay.core.chat.ErrorCode;
+import dev.relay.core.chat.ServerLine;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something a {@link RelayClient} saw: a line from the server (parsed per PROTOCOL.md) or a change of
+ * the connection's state. A {@code switch} over the permitted records covers every case.
+ */
+public sealed interface RelayEvent {
+
+    /** The session is set up: welcomed, and with the configured nick and room taken. */
+    record Connected(String nick, String room) implements RelayEvent { }
+
+    /** The connection was lost or closed; {@code reconnecting} says whether the client will try again. */
+    record Disconnected(String reason, boolean reconnecting) implements RelayEvent { }
+
+    /** After a lost connection, the client is back, with its nick and room restored where possible. */
+    record Reconnected(String nick, String room) implements RelayEvent { }
+
+    /** {@code MSG}: {@code nick} said {@code text} in {@code room}. */
+    record ChatMessage(String room, String nick, String text) implements RelayEvent { }
+
+    /** {@code ACTION}: {@code nick} did {@code /me text} in {@code room}. */
+    record Action(String room, String nick, String text) implements RelayEvent { }
+
+    /** {@code PRIV}: {@code from} sent {@code text} to this client only. */
+    record PrivateMessage(String from, String text) implements RelayEvent { }
+
+    /** {@code JOIN}: {@code nick} (maybe this client) entered {@code room}. */
+    record Joined(String room, String nick) implements RelayEvent { }
+
+    /** {@code LEAVE}: {@code nick} (maybe this client) left {@code room} for another. */
+    record Left(String room, String nick) implements RelayEvent { }
+
+    /** {@code NICK}: {@code oldNick} (maybe this client) is now {@code newNick}. */
+    record NickChanged(String room, String oldNick, String newNick) implements RelayEvent { }
+
+    /** {@code QUIT}: {@code nick} disconnected from the server. */
+    record Quit(String room, String nick, String reason) implements RelayEvent { }
+
+    /** {@code ROOMS}: the rooms and their member counts, as answered to {@code /rooms}. */
+    record RoomList(List<RoomInfo> rooms) implements RelayEvent { }
+
+    /** One entry of a {@link RoomList}. */
+    record RoomInfo(String name, int members) { }
+
+    /** {@code WHO}: who is in {@code room}. */
+    record WhoList(String room, List<String> nicks) implements RelayEvent { }
+
+    /** {@code INFO}: a notice for humans (help text, server notices). */
+    record Notice(String text) implements RelayEvent { }
+
+    /**
+     * {@code ERR}: the server refused a line of this client's. {@code code} is {@code null} for a code
+     * this client version does not know; {@code codeWord} is always the word as sent.
+     */
+    record ErrorReply(@Nullable ErrorCode code, String codeWord, String text) implements RelayEvent { }
+
+    /** {@code BYE}: the server is about to close the connection. */
+    record Bye(String text) implements RelayEvent { }
+
+    /**
+     * The event for one server line, or {@code null} for lines that are not events ({@code WELCOME} and
+     * {@code PONG} are handled by the client itself).
+     */
+    static @Nullable RelayEvent of(ServerLine line) {
+        return switch (line.kind()) {
+            case MSG -> new ChatMessage(line.arg(0), line.arg(1), line.text());
+            case ACTION -> new Action(line.arg(0), line.arg(1), line.text());
+            case PRIV -> new PrivateMessage(line.arg(0), line.text());
+            case JOIN -> new Joined(line.arg(0), line.arg(1));
+            case LEAVE -> new Left(line.arg(0), line.arg(1));
+            case NICK -> new NickChanged(line.arg(0), line.arg(1), line.arg(2));
+            case QUIT -> new Quit(line.arg(0), line.arg(1), line.text());
+            case ROOMS -> new RoomList(line.text().isEmpty() ? List.of() : java.util.Arrays.stream(line.text().split(" "))
+                    .map(pair -> {
+                        int colon = pair.lastIndexOf(':');
+                        return new RoomInfo(pair.substring(0, colon), Integer.parseInt(pair.substring(colon + 1)));
+                    })
+                    .toList());
+            case WHO -> new WhoList(line.arg(0), line.text().isEmpty() ? List.of() : List.of(line.text().split(" ")));
+            case INFO -> new Notice(line.text());
+            case ERR -> new ErrorReply(codeOf(line.arg(0)), line.arg(0), line.text());
+            case BYE -> new Bye(line.text());
+            case WELCOME, PONG -> null;
+        };
+    }
+
+    private static @Nullable ErrorCode codeOf(String word) {
+        try {
+            return ErrorCode.fromWord(word);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.relay.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relay.client.RelayEvent.Action;
+import dev.relay.client.RelayEvent.Bye;
+import dev.relay.client.RelayEvent.ChatMessage;
+import dev.relay.client.RelayEvent.Connected;
+import dev.relay.client.RelayEvent.Disconnected;
+import dev.relay.client.RelayEvent.ErrorReply;
+import dev.relay.client.RelayEvent.Joined;
+import dev.relay.client.RelayEvent.Left;
+import dev.relay.client.RelayEvent.NickChanged;
+import dev.relay.client.RelayEvent.Notice;
+import dev.relay.client.RelayEvent.PrivateMessage;
+import dev.relay.client.RelayEvent.Quit;
+import dev.relay.client.RelayEvent.Reconnected;
+import dev.relay.client.RelayEvent.RoomInfo;
+import dev.relay.client.RelayEvent.RoomList;
+import dev.relay.client.RelayEvent.WhoList;
+import dev.relay.core.chat.ErrorCode;
+import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.core.codec.Framing;
+import dev.relay.server.RelayServer;
+import dev.relay.server.RelayServerConfig;
+import dev.relay.testing.FreezableProxy;
+import dev.relay.testing.TestClient;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RelayClientIT {
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    private RelayServer server(int port) {
+        return track(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(port).build()).start());
+    }
+
+    private static RelayClientConfig.Builder config(int port) {
+        return RelayClientConfig.builder().host("127.0.0.1").port(port)
+                .reconnect(ReconnectPolicy.defaults().withDelays(Duration.ofMillis(50), Duration.ofMillis(500)));
+    }
+
+    private RelayClient client(RelayClientConfig config, RelayListener listener) throws Exception {
+        RelayClient client = track(new RelayClient(config, listener));
+        client.connect().get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private static <T> Throwable failureOf(CompletableFuture<T> future) {
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        Throwable failure = future.handle((ok, error) -> error).join();
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+    }
+
+    @Test
+    void everyServerLineKindBecomesATypedEvent() throws Exception {
+        RelayServer server = server(0);
+        EventRecorder alice = new EventRecorder();
+        RelayClient client = client(config(server.port()).nick("alice").build(), alice);
+        assertThat(alice.await(Connected.class)).isEqualTo(new Connected("alice", "lobby"));
+        assertThat(client.nick()).isEqualTo("alice");
+
+        TestClient bob = track(TestClient.line(server.port()));
+        String guest = bob.read().arg(0);
+        assertThat(alice.await(Joined.class)).isEqualTo(new Joined("lobby", guest));
+        bob.send("/nick bob");
+        assertThat(alice.await(NickChanged.class)).isEqualTo(new NickChanged("lobby", guest, "bob"));
+        bob.send("hello alice");
+        assertThat(alice.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "bob", "hello alice"));
+        bob.send("/me waves");
+        assertThat(alice.await(Action.class)).isEqualTo(new Action("lobby", "bob", "waves"));
+        bob.send("/msg alice psst");
+        assertThat(alice.await(PrivateMessage.class)).isEqualTo(new PrivateMessage("bob", "psst"));
+
+        client.command("/rooms").get(10, TimeUnit.SECONDS);
+        assertThat(alice.await(RoomList.class).rooms()).containsExactly(new RoomInfo("lobby", 2));
+        client.command("/who").get(10, TimeUnit.SECONDS);
+        assertThat(alice.await(WhoList.class)).isEqualTo(new WhoList("lobby", List.of("alice", "bob")));
+        client.command("/help").get(10, TimeUnit.SECONDS);
+        assertThat(alice.await(Notice.class).text()).contains("Commands");
+
+        Throwable refused = failureOf(client.nick("Bob"));
+        assertThat(refused).isInstanceOf(RelayClientException.class).hasMessageContaining("taken");
+        assertThat(((RelayClientException) refused).errorCode()).isEqualTo(ErrorCode.NICK_TAKEN);
+        assertThat(alice.await(ErrorReply.class).code()).isEqualTo(ErrorCode.NICK_TAKEN);
+        assertThat(failureOf(client.privateMessage("nobody", "hi")))
+                .hasMessageContaining("No one here is called nobody");
+
+        bob.send("/join dev");
+        assertThat(alice.await(Left.class)).isEqualTo(new Left("lobby", "bob"));
+        client.join("#Dev").get(10, TimeUnit.SECONDS);
+        assertThat(client.room()).isEqualTo("dev");
+        bob.close();
+        assertThat(alice.await(Quit.class)).isEqualTo(new Quit("dev", "bob", "connection closed"));
+
+        EventRecorder carol = new EventRecorder();
+        RelayClient quitter = client(config(server.port()).reconnect(ReconnectPolicy.disabled()).build(), carol);
+        quitter.command("/quit").exceptionally(lost -> null);
+        assertThat(carol.await(Bye.class).text()).startsWith("Goodbye");
+        assertThat(carol.await(Disconnected.class).reconnecting()).isFalse();
+    }
+
+    @Test
+    void aThrowingListenerDoesNotCostTheConnection() throws Exception {
+        RelayServer server = server(0);
+        EventRecorder recorder = new EventRecorder();
+        client(config(server.port()).build(), event -> {
+            recorder.onEvent(event);
+            if (event instanceof ChatMessage) {
+                throw new IllegalStateException("listener bug");
+            }
+        });
+        TestClient bob = track(TestClient.line(server.port()));
+        bob.readUntil(Kind.WELCOME);
+        bob.send("one");
+        bob.send("two");
+        assertThat(recorder.await(ChatMessage.class).text()).isEqualTo("one");
+        assertThat(recorder.await(ChatMessage.class).text()).isEqualTo("two");
+    }
+
+    @Test
+    void concurrentSendersKeepTheirOwnOrder() throws Exception {
+        RelayServer server = server(0);
+        TestClient reader = track(TestClient.line(server.port()));
+        reader.readUntil(Kind.WELCOME);
+        RelayClient client = client(config(server.port()).build(), event -> { });
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            senders.add(new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    client.send(thread + " " + i);
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread sender : senders) {
+            sender.join();
+        }
+        int[] next = new int[4];
+        for (int got = 0; got < 400; got++) {
+            String[] parts = reader.readUntil(Kind.MSG).text().split(" ");
+            int thread = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[thread]++);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionFailsConnectClearly() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        RelayClient client = track(new RelayClient(config(port).build(), event -> { }));
+        assertThat(failureOf(client.connect())).isInstanceOf(RelayClientException.class)
+                .hasMessageStartingWith("cannot connect to 127.0.0.1:" + port + ": ")
+                .hasMessageContaining("refused");
+        assertThat(failureOf(client.send("hi"))).hasMessage("not connected");
+    }
+
+    @Test
+    void aTakenNickFailsConnect() throws Exception {
+        RelayServer server = server(0);
+        client(config(server.port()).nick("alice").build(), event -> { });
+        RelayClient second = track(new RelayClient(config(server.port()).nick("ALICE").build(), event -> { }));
+        Throwable failure = failureOf(second.connect());
+        assertThat(failure).isInstanceOf(RelayClientException.class).hasMessageContaining("taken");
+    }
+
+    @Test
+    void tooLongOrMultiLineMessagesAreRefusedBeforeSending() throws Exception {
+        RelayServer server = server(0);
+        RelayClient client = client(config(server.port()).maxFrameLength(100).build(), event -> { });
+        assertThat(failureOf(client.send("x".repeat(101)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit of 100 bytes");
+        assertThat(failureOf(client.send("two\nlines"))).isInstanceOf(IllegalArgumentException.class);
+        client.send("/not a command").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void reconnectsAfterTheServerRestartsAndRestoresNickAndRoom() throws Exception {
+        RelayServer first = server(0);
+        int port = first.port();
+        EventRecorder events = new EventRecorder();
+        RelayClient client = client(config(port).nick("alice").room("dev").build(), events);
+        assertThat(events.await(Connected.class)).isEqualTo(new Connected("alice", "dev"));
+        client.nick("alice2").get(10, TimeUnit.SECONDS);
+
+        first.close();
+        assertThat(events.await(Disconnected.class).reconnecting()).isTrue();
+        assertThat(failureOf(client.send("lost?"))).isInstanceOf(RelayClientException.class)
+                .hasMessage("not connected");
+
+        server(port);
+        assertThat(events.await(Reconnected.class)).isEqualTo(new Reconnected("alice2", "dev"));
+        TestClient witness = track(TestClient.line(port));
+        witness.readUntil(Kind.WELCOME);
+        witness.send("/who dev");
+        assertThat(witness.readUntil(Kind.WHO).text()).isEqualTo("alice2");
+        client.send("back again").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theHeartbeatNoticesASilentServerAndReconnects() throws Exception {
+        RelayServer server = server(0);
+        FreezableProxy proxy = track(new FreezableProxy(server.port()));
+        EventRecorder events = new EventRecorder();
+        client(config(proxy.port()).nick("alice").heartbeatInterval(Duration.ofMillis(300)).build(), events);
+        events.await(Connected.class);
+
+        proxy.freeze();
+        Disconnected lost = events.await(Disconnected.class);
+        assertThat(lost.reason()).contains("heartbeat");
+        assertThat(lost.reconnecting()).isTrue();
+        proxy.thaw();
+        assertThat(events.await(Reconnected.class).nick()).isEqualTo("alice");
+    }
+
+    @Test
+    void lengthFramingWorksToo() throws Exception {
+        RelayServer server = track(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
+                .framing(Framing.LENGTH).build()).start());
+        EventRecorder a = new EventRecorder();
+        EventRecorder b = new EventRecorder();
+        RelayClient alice = client(config(server.port()).framing(Framing.LENGTH).nick("alice").build(), a);
+        client(config(server.port()).framing(Framing.LENGTH).nick("bob").build(), b);
+        alice.send("over length framing ✓").get(10, TimeUnit.SECONDS);
+        assertThat(b.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "alice", "over length framing ✓"));
+    }
+
+    @Test
+    void closeStopsTheClientThread() throws Exception {
+        RelayServer server = server(0);
+        RelayClient client = new RelayClient(config(server.port()).build(), event -> { });
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.close();
+        client.close();
+        org.awaitility.Awaitility.await().until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("relay-client")));
+        assertThat(client.isConnected()).isFalse();
+    }
+}
