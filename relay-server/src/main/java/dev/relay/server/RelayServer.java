@@ -93,7 +93,7 @@ public final class RelayServer implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new RelayServerInitializer(connections, codec, chat));
+                        .childHandler(new RelayServerInitializer(connections, codec, chat, config.pipelineCustomizer()));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {

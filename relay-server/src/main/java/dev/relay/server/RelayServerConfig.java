@@ -3,7 +3,9 @@ package dev.relay.server;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
+import io.netty.channel.ChannelPipeline;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link RelayServer} needs to know, immutable. Build one with {@link #builder()}: each
@@ -16,6 +18,9 @@ import java.util.Objects;
  * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
  * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
  * @param nativeTransport use epoll where available (the default) rather than NIO
+ * @param pipelineCustomizer called for every new connection after the relay's handlers are added
+ *                        (names in {@link RelayPipeline}), on that connection's event loop: add your
+ *                        own handlers here; default does nothing
  */
 public record RelayServerConfig(
         String host,
@@ -24,14 +29,18 @@ public record RelayServerConfig(
         int maxFrameLength,
         int ioThreads,
         String defaultRoom,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        Consumer<ChannelPipeline> pipelineCustomizer) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
+
+    private static final Consumer<ChannelPipeline> NO_CUSTOMIZER = pipeline -> { };
 
     public RelayServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(defaultRoom, "defaultRoom");
+        Objects.requireNonNull(pipelineCustomizer, "pipelineCustomizer");
         Builder.checkPort(port);
         Builder.checkMaxFrameLength(maxFrameLength);
         Builder.checkIoThreads(ioThreads);
@@ -45,7 +54,8 @@ public record RelayServerConfig(
     /** A builder holding this config's values. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
-                .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport);
+                .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport)
+                .pipelineCustomizer(pipelineCustomizer);
     }
 
     /** Collects values for a {@link RelayServerConfig}. Not thread-safe; use from one thread. */
@@ -57,6 +67,7 @@ public record RelayServerConfig(
         private int ioThreads;
         private String defaultRoom = ChatHandler.DEFAULT_ROOM;
         private boolean nativeTransport = true;
+        private Consumer<ChannelPipeline> pipelineCustomizer = NO_CUSTOMIZER;
 
         private Builder() {
         }
@@ -108,9 +119,19 @@ public record RelayServerConfig(
             return this;
         }
 
+        /**
+         * Adds handlers of your own to every connection, e.g.
+         * {@code pipeline -> pipeline.addBefore(RelayPipeline.CHAT, "bot", myBot)}.
+         */
+        public Builder pipelineCustomizer(Consumer<ChannelPipeline> customizer) {
+            this.pipelineCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
         public RelayServerConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
-            return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport);
+            return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
+                    pipelineCustomizer);
         }
 
         static void checkPort(int port) {

@@ -31,7 +31,7 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> builder.defaultRoom("no way")).hasMessageContaining("bad default room");
         assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
         assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
-        assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true))
+        assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true, pipeline -> { }))
                 .hasMessageContaining("lower case");
     }
 

@@ -1,10 +1,13 @@
 package dev.relay.examples.embedded;
 
+import dev.relay.server.RelayPipeline;
 import dev.relay.server.RelayServer;
 import dev.relay.server.RelayServerConfig;
+import java.time.Clock;
 
 /**
- * Runs the chat relay inside an application: the snippet from the README's "Embed the server" section.
+ * Runs the chat relay inside an application, with a handler of the app's own in every connection's
+ * pipeline (a bot that answers {@code !time}): the README's "Embed the server" section.
  * Usage: {@code EmbeddedChatServer [PORT]} (default 7777).
  */
 public final class EmbeddedChatServer {
@@ -13,19 +16,22 @@ public final class EmbeddedChatServer {
     }
 
     /** Starts a chat relay on 127.0.0.1:{@code port} (0 for any free port); the caller closes it. */
-    public static RelayServer start(int port) {
+    public static RelayServer start(int port, Clock clock) {
+        TimeBotHandler timeBot = new TimeBotHandler(clock); // @Sharable: one for all connections
         RelayServerConfig config = RelayServerConfig.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .defaultRoom("lobby")
+                .pipelineCustomizer(pipeline -> pipeline.addBefore(RelayPipeline.CHAT, "timebot", timeBot))
                 .build();
         return new RelayServer(config).start(); // returns once bound
     }
 
     public static void main(String[] args) throws InterruptedException {
-        RelayServer server = start(args.length > 0 ? Integer.parseInt(args[0]) : 7777);
+        RelayServer server = start(args.length > 0 ? Integer.parseInt(args[0]) : 7777, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        System.out.println("Chat relay on port " + server.port() + "; connect with nc 127.0.0.1 " + server.port());
+        System.out.println("Chat relay on port " + server.port() + "; connect with nc 127.0.0.1 " + server.port()
+                + " and say !time");
         server.awaitClose();
     }
 }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.server.RelayServer;
 import dev.relay.testing.TestClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,15 +16,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class EmbeddedExamplesTest {
 
+    private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-25T12:34:56Z"), ZoneOffset.UTC);
+
     @Test
-    void theEmbeddedChatServerRelaysChat() {
-        try (RelayServer server = EmbeddedChatServer.start(0);
+    void theEmbeddedChatServerRelaysChatAndItsBotAnswersTheWholeRoom() {
+        try (RelayServer server = EmbeddedChatServer.start(0, NOON);
                 TestClient alice = TestClient.line(server.port());
                 TestClient bob = TestClient.line(server.port())) {
             alice.readUntil(Kind.WELCOME);
             bob.readUntil(Kind.WELCOME);
             bob.send("hi from bob");
             assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("hi from bob");
+            bob.send("!time");
+            assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("!time");
+            assertThat(alice.readUntil(Kind.MSG)).hasToString("MSG lobby timebot It is 12:34:56 UTC");
+            assertThat(bob.readUntil(Kind.MSG)).hasToString("MSG lobby timebot It is 12:34:56 UTC");
+            bob.send("what !time is it");
+            assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("what !time is it");
+            assertThat(alice.sync()).as("the bot answers only !time").isEmpty();
         }
     }
 
