@@ -7,6 +7,7 @@ import dev.relay.core.chat.SessionRegistry;
 import dev.relay.core.codec.FrameCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,6 +17,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,11 @@ public final class RelayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+    /**
+     * Closing a connection tells its room, which may write to members on other event loops; a loop
+     * only terminates after this long without new tasks, so those writes run (and release their buffers).
+     */
+    private static final long SHUTDOWN_QUIET_MILLIS = 100;
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -170,6 +178,7 @@ public final class RelayServer implements AutoCloseable {
                 }
                 serverChannel = null;
             }
+            closeConnections();
             shutdownGroups();
             log.info("Relay stopped");
         }
@@ -179,6 +188,19 @@ public final class RelayServer implements AutoCloseable {
     /** Blocks until {@link #close()} has finished (from another thread, or a shutdown hook). */
     public void awaitClose() throws InterruptedException {
         closed.await();
+    }
+
+    /** Closes every connection while the event loops still run, and waits until they are closed. */
+    private void closeConnections() {
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (Channel connection : connections) {
+            closing.add(connection.close());
+        }
+        if (!onOwnEventLoop()) {
+            for (ChannelFuture future : closing) {
+                future.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+            }
+        }
     }
 
     private void shutdownGroups() {
@@ -210,7 +232,7 @@ public final class RelayServer implements AutoCloseable {
     private static Future<?> shutdown(@Nullable EventLoopGroup group) {
         return group == null
                 ? ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
-                : group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                : group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private static String describe(Throwable e) {
