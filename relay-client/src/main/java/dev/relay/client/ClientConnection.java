@@ -11,7 +11,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * lines into events, matches answers to requests, and runs the heartbeat. One instance per channel;
  * every method runs on the client's event loop.
  *
- * <p>Requests are matched without guessing: each command is followed by {@code /ping TOKEN}. The server
- * answers lines in order, so an {@code ERR} that arrives before {@code PONG TOKEN} is the command's
- * refusal, and a {@code PONG} with no {@code ERR} before it is its success.
+ * <p>Requests are matched without guessing: each command is sent between two pings,
+ * {@code /ping OPEN}, the command, {@code /ping CLOSE}. The server answers one connection's lines in
+ * order, so an {@code ERR} that arrives between {@code PONG OPEN} and {@code PONG CLOSE} is the
+ * command's refusal, and a {@code PONG CLOSE} with no {@code ERR} before it is its success. An
+ * {@code ERR} outside any such bracket (a chat line refused) is only reported as an event.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -37,7 +38,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final RelayClient client;
     private final boolean reconnect;
+    /** Requests by their closing token, in the order they were sent. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The request whose opening PONG has arrived and closing PONG has not: ERRs now are its own. */
+    private @Nullable Pending current;
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable ScheduledFuture<?> setupTimeout;
     private boolean ready;
@@ -46,12 +50,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final class Pending {
         final CompletableFuture<Void> future;
         final String line;
+        final String openToken;
+        boolean open;
         RelayEvent.@Nullable ErrorReply refusal;
         @Nullable ScheduledFuture<?> timeout;
 
-        Pending(CompletableFuture<Void> future, String line) {
+        Pending(CompletableFuture<Void> future, String line, String openToken) {
             this.future = future;
             this.line = line;
+            this.openToken = openToken;
         }
     }
 
@@ -67,7 +74,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        long millis = client.config().connectTimeout().toMillis();
+        client.connectionOpened(this);
+        long millis = client.remainingConnectMillis();
         setupTimeout = ctx.executor().schedule(() -> {
             lostReason = "no welcome from the server within " + millis + " ms";
             ctx.close();
@@ -87,6 +95,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
+        if (client.isClosed()) {
+            return; // closed by the user: nothing more is reported
+        }
         ServerLine line;
         try {
             line = ServerLine.parse(text);
@@ -99,12 +110,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             case PONG -> answered(line.text());
             case ERR -> {
                 RelayEvent.ErrorReply error = (RelayEvent.ErrorReply) java.util.Objects.requireNonNull(RelayEvent.of(line));
-                Iterator<Pending> oldest = pending.values().iterator();
-                if (oldest.hasNext()) {
-                    Pending first = oldest.next();
-                    if (first.refusal == null) {
-                        first.refusal = error;
-                    }
+                if (current != null && current.refusal == null) {
+                    current.refusal = error;
                 }
                 client.emit(error);
             }
@@ -151,8 +158,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            ready = true;
-            client.sessionReady(this, reconnect);
+            ready = client.sessionReady(this, reconnect);
         });
     }
 
@@ -169,24 +175,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             future.completeExceptionally(new RelayClientException("not connected"));
             return;
         }
+        String openToken = client.nextToken();
         String token = client.nextToken();
-        Pending request = new Pending(future, line);
+        Pending request = new Pending(future, line, openToken);
         pending.put(token, request);
         long millis = client.config().requestTimeout().toMillis();
         request.timeout = context.executor().schedule(() -> {
             if (pending.remove(token) != null) {
+                if (current == request) {
+                    current = null;
+                }
                 future.completeExceptionally(new RelayClientException(
                         "no answer to '" + line + "' within " + millis + " ms"));
             }
         }, millis, TimeUnit.MILLISECONDS);
+        context.write("/ping " + openToken);
         context.write(line);
         context.writeAndFlush("/ping " + token);
     }
 
     private void answered(String token) {
+        for (Pending request : pending.values()) {
+            if (request.openToken.equals(token)) {
+                request.open = true;
+                current = request;
+                return;
+            }
+        }
         Pending request = pending.remove(token);
         if (request == null) {
             return; // a heartbeat, or a request that already timed out
+        }
+        if (current == request) {
+            current = null;
         }
         if (request.timeout != null) {
             request.timeout.cancel(false);
@@ -219,11 +240,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return future;
     }
 
-    /** Says {@code /quit} and closes once it is written. Event loop only. */
-    void quit() {
+    /** Says {@code /quit [reason]} and closes once it is written. Event loop only. */
+    void quit(String reason) {
         if (ctx != null && ctx.channel().isActive()) {
             lostReason = "closed by this client";
-            ctx.writeAndFlush("/quit").addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(reason.isEmpty() ? "/quit" : "/quit " + reason).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -254,6 +275,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             request.future.completeExceptionally(lost);
         }
         pending.clear();
+        current = null;
         client.connectionLost(this, lostReason);
         ctx.fireChannelInactive();
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -50,9 +51,14 @@ import org.slf4j.LoggerFactory;
  * complete when the server has handled the command, or fail with the server's {@code ERR} (see
  * {@link RelayClientException#errorCode()}) or after the request timeout.
  *
- * <p><b>Threads.</b> The client owns one event loop thread ({@code relay-client-*}); the listener runs
- * on it and futures complete on it, so do not block in either. {@link #close()} stops the thread. All
- * methods are thread-safe; lines sent from one thread go out in the order they were sent.
+ * <p><b>Threads.</b> The client owns one event loop thread ({@code relay-client-*}), started by the
+ * constructor; the listener runs on it and futures complete on it, so do not block in either.
+ * {@link #close()} stops the thread: always close a client, also after a failed {@link #connect()}
+ * (try-with-resources does). All methods are thread-safe; lines sent from one thread go out in the
+ * order they were sent.
+ *
+ * <p><b>Limits.</b> {@link RelayClientConfig#maxFrameLength()} should equal the server's limit: the
+ * client refuses longer lines itself, so the server never has to answer a chat line with an error.
  */
 public final class RelayClient implements AutoCloseable {
 
@@ -68,11 +74,15 @@ public final class RelayClient implements AutoCloseable {
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     private final AtomicLong tokens = new AtomicLong();
     private final Random random = new Random();
+    /** Makes this client's ping tokens unguessable, so a user's own /ping cannot answer a request. */
+    private final String tokenPrefix = Long.toString(new Random().nextLong() & Long.MAX_VALUE, 36);
 
     // Event loop only.
     private State state = State.NEW;
     private int attempt;
+    private long connectDeadlineNanos;
     private @Nullable ScheduledFuture<?> retry;
+    private @Nullable ClientConnection settingUp;
 
     // Written on the event loop, read anywhere.
     private volatile @Nullable ClientConnection connection;
@@ -103,12 +113,15 @@ public final class RelayClient implements AutoCloseable {
      * timeout. Calling it again returns the same outcome.
      */
     public CompletableFuture<Void> connect() {
-        onLoop(() -> {
+        boolean queued = onLoop(() -> {
             if (state == State.NEW) {
                 state = State.CONNECTING;
                 open(false);
             }
         });
+        if (!queued) {
+            firstConnect.completeExceptionally(new RelayClientException("the client is closed"));
+        }
         return firstConnect.copy();
     }
 
@@ -157,8 +170,13 @@ public final class RelayClient implements AutoCloseable {
         if (problem != null) {
             return failed(new IllegalArgumentException(problem));
         }
+        String word = line.split(" ", 2)[0];
+        if (word.equalsIgnoreCase("/quit")) {
+            quit(line.length() > word.length() ? line.substring(word.length() + 1).strip() : "");
+            return CompletableFuture.completedFuture(null);
+        }
         CompletableFuture<Void> result = new CompletableFuture<>();
-        onLoop(() -> {
+        boolean queued = onLoop(() -> {
             ClientConnection current = connection;
             if (current == null || state != State.CONNECTED) {
                 result.completeExceptionally(new RelayClientException("not connected"));
@@ -166,6 +184,9 @@ public final class RelayClient implements AutoCloseable {
                 current.request(line, result);
             }
         });
+        if (!queued) {
+            result.completeExceptionally(new RelayClientException("the client is closed"));
+        }
         return result;
     }
 
@@ -186,15 +207,19 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Says {@code /quit}, closes the connection, stops reconnecting and stops the client's thread;
-     * returns when it has stopped. Idempotent. The listener gets a final {@link RelayEvent.Disconnected}.
+     * returns when it has stopped (unless called on the client's own thread, e.g. from the listener,
+     * where it only starts closing). Idempotent. If a session was up, the listener gets a final
+     * {@link RelayEvent.Disconnected}; after that it gets nothing more.
      */
     @Override
     public void close() {
-        if (group.isShuttingDown()) {
-            return;
-        }
+        quit("");
+    }
+
+    /** {@link #close()}, telling the room {@code reason} (as {@code /quit REASON} does). */
+    public void quit(String reason) {
         CompletableFuture<Void> quit = new CompletableFuture<>();
-        onLoop(() -> {
+        boolean queued = onLoop(() -> {
             boolean wasOpen = state != State.CLOSED;
             state = State.CLOSED;
             if (retry != null) {
@@ -203,17 +228,23 @@ public final class RelayClient implements AutoCloseable {
             firstConnect.completeExceptionally(new RelayClientException("closed before connected"));
             ClientConnection current = connection;
             if (current != null) {
-                current.quit();
-            } else if (wasOpen && attempt > 0) {
-                emit(new RelayEvent.Disconnected("closed by this client", false));
+                current.quit(reason);
+            } else {
+                if (settingUp != null) {
+                    settingUp.quit(reason);
+                }
+                if (wasOpen && attempt > 0) {
+                    emit(new RelayEvent.Disconnected("closed by this client", false));
+                }
             }
             quit.complete(null);
         });
-        if (!loop.inEventLoop()) {
+        if (queued && !loop.inEventLoop()) {
             quit.completeOnTimeout(null, 2, TimeUnit.SECONDS).join();
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        } else {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!loop.inEventLoop()) {
+            group.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
@@ -247,13 +278,28 @@ public final class RelayClient implements AutoCloseable {
     }
 
     String nextToken() {
-        return "r" + tokens.incrementAndGet();
+        return tokenPrefix + '-' + tokens.incrementAndGet();
     }
 
-    void sessionReady(ClientConnection ready, boolean reconnected) {
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    void connectionOpened(ClientConnection opened) {
+        settingUp = opened;
+    }
+
+    /** What is left of the connect timeout for the connection being set up. */
+    long remainingConnectMillis() {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectDeadlineNanos - System.nanoTime()));
+    }
+
+    /** @return whether the session is now up; {@code false} if the client was closed meanwhile */
+    boolean sessionReady(ClientConnection ready, boolean reconnected) {
+        settingUp = null;
         if (state == State.CLOSED) {
-            ready.quit();
-            return;
+            ready.quit("");
+            return false;
         }
         state = State.CONNECTED;
         connection = ready;
@@ -264,10 +310,11 @@ public final class RelayClient implements AutoCloseable {
             firstConnect.complete(null);
             emit(new RelayEvent.Connected(nick, room));
         }
+        return true;
     }
 
     void setupFailed(ClientConnection failed, Throwable failure) {
-        state = State.CLOSED;
+        terminate();
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         firstConnect.completeExceptionally(cause instanceof RelayClientException
@@ -276,6 +323,9 @@ public final class RelayClient implements AutoCloseable {
 
     void connectionLost(ClientConnection lost, String reason) {
         boolean wasReady = lost.isReady();
+        if (settingUp == lost) {
+            settingUp = null;
+        }
         if (connection == lost) {
             connection = null;
         }
@@ -286,7 +336,7 @@ public final class RelayClient implements AutoCloseable {
             return;
         }
         if (state == State.CONNECTING) {
-            state = State.CLOSED;
+            terminate();
             firstConnect.completeExceptionally(new RelayClientException(
                     "cannot connect to " + address() + ": " + reason));
             return;
@@ -296,7 +346,7 @@ public final class RelayClient implements AutoCloseable {
             boolean willRetry = config.reconnect().allows(1);
             emit(new RelayEvent.Disconnected(reason, willRetry));
             if (!willRetry) {
-                state = State.CLOSED;
+                terminate();
                 return;
             }
         }
@@ -317,6 +367,7 @@ public final class RelayClient implements AutoCloseable {
     // ---- internals, on the event loop ----
 
     private void open(boolean reconnect) {
+        connectDeadlineNanos = System.nanoTime() + config.connectTimeout().toNanos();
         ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -329,7 +380,7 @@ public final class RelayClient implements AutoCloseable {
             if (!done.isSuccess()) {
                 String reason = ClientConnection.rootMessage(done.cause());
                 if (state == State.CONNECTING) {
-                    state = State.CLOSED;
+                    terminate();
                     firstConnect.completeExceptionally(new RelayClientException(
                             "cannot connect to " + address() + ": " + reason, null, done.cause()));
                 } else if (state == State.RECONNECTING) {
@@ -342,7 +393,7 @@ public final class RelayClient implements AutoCloseable {
     private void scheduleRetry(String reason) {
         attempt++;
         if (!config.reconnect().allows(attempt)) {
-            state = State.CLOSED;
+            terminate();
             emit(new RelayEvent.Disconnected("gave up reconnecting after " + (attempt - 1)
                     + " attempts: " + reason, false));
             return;
@@ -370,11 +421,26 @@ public final class RelayClient implements AutoCloseable {
         return null;
     }
 
-    private void onLoop(Runnable task) {
+    /** The session is over for good: no more events, and the thread stops. Event loop only. */
+    private void terminate() {
+        state = State.CLOSED;
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Runs {@code task} on the event loop; {@code false} if the client's thread has stopped. */
+    private boolean onLoop(Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-        } else {
+            return true;
+        }
+        if (group.isShuttingDown()) {
+            return false;
+        }
+        try {
             loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 

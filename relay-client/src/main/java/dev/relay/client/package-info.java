@@ -1,7 +1,8 @@
 /**
- * The Java client for the relay. This module is a placeholder until the client library lands; until
- * then a client can be written from PROTOCOL.md with {@link dev.relay.core.codec.FrameCodec} and
- * {@link dev.relay.core.chat.ServerLine} from relay-core.
+ * The Java client for the relay: {@link dev.relay.client.RelayClient} built from a
+ * {@link dev.relay.client.RelayClientConfig}, reporting {@link dev.relay.client.RelayEvent}s to a
+ * {@link dev.relay.client.RelayListener}, with reconnect ({@link dev.relay.client.ReconnectPolicy}) and a
+ * heartbeat.
  */
 @NullMarked
 package dev.relay.client;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.client.RelayEvent.Action;
-import dev.relay.client.RelayEvent.Bye;
 import dev.relay.client.RelayEvent.ChatMessage;
 import dev.relay.client.RelayEvent.Connected;
 import dev.relay.client.RelayEvent.Disconnected;
@@ -117,11 +116,6 @@ class RelayClientIT {
         bob.close();
         assertThat(alice.await(Quit.class)).isEqualTo(new Quit("dev", "bob", "connection closed"));
 
-        EventRecorder carol = new EventRecorder();
-        RelayClient quitter = client(config(server.port()).reconnect(ReconnectPolicy.disabled()).build(), carol);
-        quitter.command("/quit").exceptionally(lost -> null);
-        assertThat(carol.await(Bye.class).text()).startsWith("Goodbye");
-        assertThat(carol.await(Disconnected.class).reconnecting()).isFalse();
     }
 
     @Test
@@ -250,6 +244,68 @@ class RelayClientIT {
         client(config(server.port()).framing(Framing.LENGTH).nick("bob").build(), b);
         alice.send("over length framing ✓").get(10, TimeUnit.SECONDS);
         assertThat(b.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "alice", "over length framing ✓"));
+    }
+
+    @Test
+    void aRefusedChatLineIsNeverBlamedOnACommand() throws Exception {
+        RelayServer server = track(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
+                .maxFrameLength(50).build()).start());
+        EventRecorder events = new EventRecorder();
+        RelayClient client = client(config(server.port()).build(), events); // client limit 8192: mismatched
+        client.send("x".repeat(100)).get(10, TimeUnit.SECONDS);
+        client.nick("alice").get(10, TimeUnit.SECONDS);
+        assertThat(events.await(ErrorReply.class).code()).isEqualTo(ErrorCode.TOO_LONG);
+        assertThat(client.nick()).isEqualTo("alice");
+        client.send("y".repeat(100));
+        assertThat(failureOf(client.join("no way"))).isInstanceOf(IllegalArgumentException.class);
+        client.join("dev").get(10, TimeUnit.SECONDS);
+        client.command("/ping " + "r-1").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void quitAsACommandInAnyCaseEndsTheSessionWithoutReconnecting() throws Exception {
+        RelayServer server = server(0);
+        TestClient witness = track(TestClient.line(server.port()));
+        witness.readUntil(Kind.WELCOME);
+        EventRecorder events = new EventRecorder();
+        RelayClient client = client(config(server.port()).nick("alice").build(), events);
+        events.await(Connected.class);
+        client.command("/QUIT gone fishing").get(10, TimeUnit.SECONDS);
+        assertThat(witness.readUntil(Kind.QUIT)).hasToString("QUIT lobby alice gone fishing");
+        assertThat(events.await(Disconnected.class).reconnecting()).isFalse();
+        assertThat(failureOf(client.command("/who"))).hasMessage("the client is closed");
+        assertThat(client.connect()).as("the same outcome as before").isCompleted();
+    }
+
+    @Test
+    void aFailedConnectStopsTheClientThreadByItself() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        RelayClient client = new RelayClient(config(port).build(), event -> { }); // deliberately not closed
+        failureOf(client.connect());
+        org.awaitility.Awaitility.await().until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("relay-client")));
+    }
+
+    @Test
+    void closingDuringSetupEndsQuietly() throws Exception {
+        RelayServer server = server(0);
+        EventRecorder events = new EventRecorder();
+        RelayClient[] self = new RelayClient[1];
+        RelayClient client = track(new RelayClient(config(server.port()).nick("alice").build(), event -> {
+            events.onEvent(event);
+            if (event instanceof NickChanged) {
+                self[0].close(); // from the listener, before the session is up
+            }
+        }));
+        self[0] = client;
+        assertThat(failureOf(client.connect())).isInstanceOf(RelayClientException.class);
+        events.await(NickChanged.class);
+        org.awaitility.Awaitility.await().until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("relay-client")));
+        assertThat(events.seen).noneMatch(event -> event instanceof Connected || event instanceof Disconnected);
     }
 
     @Test

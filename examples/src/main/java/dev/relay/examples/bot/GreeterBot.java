@@ -29,7 +29,12 @@ public final class GreeterBot implements AutoCloseable {
 
     /** Connects; returns when the bot is in its room. */
     public GreeterBot start() throws Exception {
-        client.connect().get(10, TimeUnit.SECONDS);
+        try {
+            client.connect().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            client.close();
+            throw e;
+        }
         return this;
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Option;
         usageHelpAutoWidth = true,
         description = "Chat through a relay server. Type a line to talk; /help lists the commands; /quit leaves.%n",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:/quit, end of input or Ctrl-C", "1:could not connect, or the connection was lost for good",
-                "2:bad option"})
+        exitCodeList = {"0:/quit, end of input (Ctrl-D), or Ctrl-C at the prompt",
+                "1:could not connect, or the connection was lost for good", "2:bad option",
+                "130:interrupted (SIGINT) when not on a terminal, after a clean /quit"})
 public final class ConsoleChat implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "HOST", description = "Server host (default: ${DEFAULT-VALUE}).")
@@ -100,8 +102,13 @@ public final class ConsoleChat implements Callable<Integer> {
                 client.connect().get(config.connectTimeout().toSeconds() + 5, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer from " + host + ":" + port, e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(client::close, "relay-console-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                leaving.set(true);
+                client.close();
+            }, "relay-console-shutdown"));
             Thread reader = new Thread(() -> {
                 for (String line; (line = screen.readLine()) != null; ) {
                     input.add(Optional.of(line));
@@ -116,7 +123,10 @@ public final class ConsoleChat implements Callable<Integer> {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (line.equals("/quit") || line.startsWith("/quit ")) {
+                String word = line.split(" ", 2)[0];
+                if (word.equalsIgnoreCase("/quit")) {
+                    leaving.set(true);
+                    client.quit(line.substring(word.length()).strip());
                     break;
                 }
                 client.sendLine(line).exceptionally(failure -> {

@@ -123,9 +123,9 @@ class ConsoleIT {
         alice.type("/who");
         assertThat(alice.await(line -> line.contains("-- in #dev"))).endsWith("-- in #dev: alice, bob");
 
-        alice.type("/quit");
+        alice.type("/QUIT see you");
         assertThat(alice.exitCode()).isZero();
-        assertThat(bob.readUntil(Kind.QUIT)).hasToString("QUIT dev alice quit");
+        assertThat(bob.readUntil(Kind.QUIT)).hasToString("QUIT dev alice see you");
     }
 
     @Test

@@ -67,9 +67,8 @@ final class ChatCommands {
             case "who" -> who(ctx, session, rest);
             case "msg" -> privateMessage(ctx, session, rest);
             case "me" -> action(ctx, session, rest);
-            // Queued behind the writes other event loops have already handed to this channel, so a
-            // PONG arrives after everything that was on its way to the client when the ping was read.
-            case "ping" -> ctx.executor().execute(() -> reply(ctx, ServerLines.pong(rest)));
+            // Answered at once, like every reply: a connection's replies come in the order of its lines.
+            case "ping" -> reply(ctx, ServerLines.pong(rest));
             case "quit" -> quit(ctx, session, rest);
             case "help" -> {
                 if (noArgs(ctx, rest, "/help")) {

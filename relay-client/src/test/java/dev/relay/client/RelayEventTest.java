@@ -1,0 +1,41 @@
+package dev.relay.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.core.chat.ErrorCode;
+import dev.relay.core.chat.ServerLine;
+import dev.relay.core.chat.ServerLines;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every line the server writes (ServerLines) becomes the right event. */
+class RelayEventTest {
+
+    private static RelayEvent of(String line) {
+        return RelayEvent.of(ServerLine.parse(line));
+    }
+
+    @Test
+    void everyKindMapsToItsEvent() {
+        assertThat(of(ServerLines.message("dev", "bob", "hi  there"))).isEqualTo(new RelayEvent.ChatMessage("dev", "bob", "hi  there"));
+        assertThat(of(ServerLines.action("dev", "bob", "waves"))).isEqualTo(new RelayEvent.Action("dev", "bob", "waves"));
+        assertThat(of(ServerLines.privateMessage("bob", "psst"))).isEqualTo(new RelayEvent.PrivateMessage("bob", "psst"));
+        assertThat(of(ServerLines.join("dev", "bob"))).isEqualTo(new RelayEvent.Joined("dev", "bob"));
+        assertThat(of(ServerLines.leave("dev", "bob"))).isEqualTo(new RelayEvent.Left("dev", "bob"));
+        assertThat(of(ServerLines.nick("dev", "bob", "rob"))).isEqualTo(new RelayEvent.NickChanged("dev", "bob", "rob"));
+        assertThat(of(ServerLines.quit("dev", "bob", "connection closed")))
+                .isEqualTo(new RelayEvent.Quit("dev", "bob", "connection closed"));
+        assertThat(of(ServerLines.rooms(List.of("dev:2", "lobby:10"))))
+                .isEqualTo(new RelayEvent.RoomList(List.of(new RelayEvent.RoomInfo("dev", 2), new RelayEvent.RoomInfo("lobby", 10))));
+        assertThat(of(ServerLines.rooms(List.of()))).isEqualTo(new RelayEvent.RoomList(List.of()));
+        assertThat(of(ServerLines.who("dev", List.of("ann", "bob")))).isEqualTo(new RelayEvent.WhoList("dev", List.of("ann", "bob")));
+        assertThat(of(ServerLines.who("dev", List.of()))).isEqualTo(new RelayEvent.WhoList("dev", List.of()));
+        assertThat(of(ServerLines.info("Hello"))).isEqualTo(new RelayEvent.Notice("Hello"));
+        assertThat(of(ServerLines.error(ErrorCode.NO_SUCH_NICK, "No one")))
+                .isEqualTo(new RelayEvent.ErrorReply(ErrorCode.NO_SUCH_NICK, "no-such-nick", "No one"));
+        assertThat(of("ERR brand-new-code Something")).isEqualTo(new RelayEvent.ErrorReply(null, "brand-new-code", "Something"));
+        assertThat(of(ServerLines.bye("Server going down"))).isEqualTo(new RelayEvent.Bye("Server going down"));
+        assertThat(of(ServerLines.welcome("bob", "lobby"))).isNull();
+        assertThat(of(ServerLines.pong("t"))).isNull();
+    }
+}
