@@ -2,7 +2,6 @@ package dev.relay.server;
 
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.codec.Framing;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +35,7 @@ public final class Main implements Callable<Integer> {
             description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = DEFAULT_PORT;
 
-    @Option(names = "--framing", paramLabel = "line|length", converter = FramingConverter.class,
+    @Option(names = "--framing", paramLabel = "line|length", converter = CommandLines.FramingConverter.class,
             description = "How clients frame messages: line (text lines, as nc sends) or length "
                     + "(4-byte big-endian length prefix) (default: ${DEFAULT-VALUE}).")
     Framing framing = Framing.LINE;
@@ -63,20 +62,7 @@ public final class Main implements Callable<Integer> {
 
     /** Parses {@code args} and runs the server; returns the process exit code. Never calls System.exit. */
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setParameterExceptionHandler((e, ignored) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("relay-server: " + e.getMessage() + " (see --help)");
-            err.flush();
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            err.println("relay-server: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            err.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        return cli.execute(args);
+        return CommandLines.create("relay-server", new Main()).execute(args);
     }
 
     @Override
@@ -94,17 +80,6 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
         server.awaitClose();
         return 0;
-    }
-
-    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
-        @Override
-        public Framing convert(String value) {
-            try {
-                return Framing.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

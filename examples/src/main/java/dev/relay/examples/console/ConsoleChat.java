@@ -6,7 +6,7 @@ import dev.relay.client.RelayClientConfig;
 import dev.relay.client.RelayClientException;
 import dev.relay.client.RelayEvent;
 import dev.relay.core.codec.Framing;
-import java.io.PrintWriter;
+import dev.relay.server.CommandLines;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -51,7 +51,7 @@ public final class ConsoleChat implements Callable<Integer> {
     @Option(names = {"-r", "--room"}, paramLabel = "ROOM", description = "Room to join (default: the server's, usually lobby).")
     String room;
 
-    @Option(names = "--framing", paramLabel = "line|length", converter = FramingConverter.class,
+    @Option(names = "--framing", paramLabel = "line|length", converter = CommandLines.FramingConverter.class,
             description = "Must match the server's --framing (default: ${DEFAULT-VALUE}).")
     Framing framing = Framing.LINE;
 
@@ -63,20 +63,7 @@ public final class ConsoleChat implements Callable<Integer> {
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new ConsoleChat());
-        cli.setParameterExceptionHandler((e, ignored) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("relay-console: " + e.getMessage() + " (see --help)");
-            err.flush();
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            err.println("relay-console: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            err.flush();
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        return cli.execute(args);
+        return CommandLines.create("relay-console", new ConsoleChat()).execute(args);
     }
 
     @Override
@@ -149,17 +136,6 @@ public final class ConsoleChat implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
-        @Override
-        public Framing convert(String value) {
-            try {
-                return Framing.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
