@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A broadcast encodes the message once per framing in use among the members (one pooled direct
  * buffer each; in practice one) and writes a retained duplicate of those exact bytes to every member
  * but the sender. Writes to one member from one thread keep their order, so each receiver sees a
- * sender's messages in the order that sender's event loop handled them.
+ * sender's messages in the order that sender's event loop handled them. A member too far behind is
+ * handled by the registry's {@link SlowConsumerGuard}.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
@@ -28,9 +29,11 @@ public final class Room {
 
     private final String name;
     private final ChannelGroup members;
+    private final SlowConsumerGuard guard;
 
-    Room(String name) {
+    Room(String name, SlowConsumerGuard guard) {
         this.name = name;
+        this.guard = guard;
         // The executor only serves group futures, which the fan-out never asks for.
         this.members = new DefaultChannelGroup(name, ImmediateEventExecutor.INSTANCE);
     }
@@ -90,7 +93,7 @@ public final class Room {
         ByteBuf[] encoded = new ByteBuf[FRAMINGS];
         try {
             for (Channel member : members) {
-                if (member == except) {
+                if (member == except || !guard.admit(member)) {
                     continue;
                 }
                 FrameCodec codec = FrameCodec.of(member);

@@ -20,13 +20,28 @@ import org.jspecify.annotations.Nullable;
 public final class RoomRegistry {
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final SlowConsumerGuard guard;
+
+    /** Rooms without a cap on what they queue for a member ({@link SlowConsumerGuard#UNLIMITED}). */
+    public RoomRegistry() {
+        this(SlowConsumerGuard.UNLIMITED);
+    }
+
+    /** Rooms whose fan-out is bounded per member by {@code guard}. */
+    public RoomRegistry(SlowConsumerGuard guard) {
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    public SlowConsumerGuard guard() {
+        return guard;
+    }
 
     /** Adds {@code channel} to room {@code name}, creating the room if needed, and returns the room. */
     public Room join(String name, Channel channel) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(channel, "channel");
         return rooms.compute(name, (key, room) -> {
-            Room target = room != null ? room : new Room(key);
+            Room target = room != null ? room : new Room(key, guard);
             target.add(channel);
             return target;
         });

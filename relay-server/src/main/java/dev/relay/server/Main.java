@@ -1,5 +1,6 @@
 package dev.relay.server;
 
+import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.codec.Framing;
 import java.util.concurrent.Callable;
@@ -44,6 +45,15 @@ public final class Main implements Callable<Integer> {
             description = "Largest message accepted, in bytes (default: 8192 for line, 1048576 for length).")
     int maxFrameLength;
 
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
+            description = "Most bytes queued for one client that it has not read (default: ${DEFAULT-VALUE}).")
+    long maxPendingBytes = RelayServerConfig.DEFAULT_MAX_PENDING_BYTES;
+
+    @Option(names = "--slow-consumer", paramLabel = "disconnect|drop",
+            description = "What happens to a client past --max-pending-bytes: disconnect it (the room sees why) "
+                    + "or drop its messages and tell it how many it missed (default: disconnect).")
+    String slowConsumer = "disconnect";
+
     @Option(names = "--default-room", paramLabel = "ROOM",
             description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
@@ -75,11 +85,22 @@ public final class Main implements Callable<Integer> {
                 .defaultRoom(defaultRoom)
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
+                .maxPendingBytes(maxPendingBytes)
+                .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         RelayServer server = new RelayServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
         server.awaitClose();
         return 0;
+    }
+
+    private static SlowConsumerPolicy slowConsumerPolicy(String name) {
+        for (SlowConsumerPolicy policy : SlowConsumerPolicy.values()) {
+            if (policy.name().equalsIgnoreCase(name)) {
+                return policy;
+            }
+        }
+        throw new IllegalArgumentException("--slow-consumer must be disconnect or drop, not '" + name + "'");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,7 @@
 package dev.relay.server;
 
 import dev.relay.core.RoomRegistry;
+import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.LocalDelivery;
 import dev.relay.core.chat.SessionRegistry;
@@ -56,7 +57,7 @@ public final class RelayServer implements AutoCloseable {
     private enum State { NEW, STARTED, CLOSED }
 
     private final RelayServerConfig config;
-    private final RoomRegistry rooms = new RoomRegistry();
+    private final RoomRegistry rooms;
     private final SessionRegistry sessions = new SessionRegistry();
     private final ChannelGroup connections =
             new DefaultChannelGroup("relay-connections", ImmediateEventExecutor.INSTANCE);
@@ -71,6 +72,7 @@ public final class RelayServer implements AutoCloseable {
 
     public RelayServer(RelayServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.rooms = new RoomRegistry(new SlowConsumerGuard(config.maxPendingBytes(), config.slowConsumerPolicy()));
         this.transport = Transport.choose(config.nativeTransport());
     }
 
@@ -152,6 +154,24 @@ public final class RelayServer implements AutoCloseable {
     /** The chat sessions of this server by nick, live. */
     public SessionRegistry sessions() {
         return sessions;
+    }
+
+    /** Bytes written to clients that their sockets have not taken yet, summed over all connections. */
+    public long pendingOutboundBytes() {
+        long total = 0;
+        for (Channel connection : connections) {
+            total += SlowConsumerGuard.pendingBytes(connection);
+        }
+        return total;
+    }
+
+    /** The largest {@link #pendingOutboundBytes()} of any one connection right now. */
+    public long maxPendingOutboundBytes() {
+        long max = 0;
+        for (Channel connection : connections) {
+            max = Math.max(max, SlowConsumerGuard.pendingBytes(connection));
+        }
+        return max;
     }
 
     /** The number of open client connections. */

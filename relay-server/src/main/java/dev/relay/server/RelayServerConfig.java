@@ -1,5 +1,6 @@
 package dev.relay.server;
 
+import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
@@ -18,6 +19,10 @@ import java.util.function.Consumer;
  * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
  * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
  * @param nativeTransport use epoll where available (the default) rather than NIO
+ * @param maxPendingBytes most bytes queued for one client that it has not read yet; past it the
+ *                        {@code slowConsumerPolicy} applies; default {@value #DEFAULT_MAX_PENDING_BYTES} (1 MiB)
+ * @param slowConsumerPolicy what happens to a client past {@code maxPendingBytes}; default
+ *                        {@link SlowConsumerPolicy#DISCONNECT}
  * @param pipelineCustomizer called for every new connection after the relay's handlers are added
  *                        (names in {@link RelayPipeline}), on that connection's event loop: add your
  *                        own handlers here; default does nothing
@@ -30,9 +35,12 @@ public record RelayServerConfig(
         int ioThreads,
         String defaultRoom,
         boolean nativeTransport,
+        long maxPendingBytes,
+        SlowConsumerPolicy slowConsumerPolicy,
         Consumer<ChannelPipeline> pipelineCustomizer) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
 
     private static final Consumer<ChannelPipeline> NO_CUSTOMIZER = pipeline -> { };
 
@@ -41,6 +49,8 @@ public record RelayServerConfig(
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(defaultRoom, "defaultRoom");
         Objects.requireNonNull(pipelineCustomizer, "pipelineCustomizer");
+        Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
+        Builder.checkMaxPendingBytes(maxPendingBytes);
         Builder.checkPort(port);
         Builder.checkMaxFrameLength(maxFrameLength);
         Builder.checkIoThreads(ioThreads);
@@ -55,6 +65,7 @@ public record RelayServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
                 .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport)
+                .maxPendingBytes(maxPendingBytes).slowConsumerPolicy(slowConsumerPolicy)
                 .pipelineCustomizer(pipelineCustomizer);
     }
 
@@ -68,6 +79,8 @@ public record RelayServerConfig(
         private String defaultRoom = ChatHandler.DEFAULT_ROOM;
         private boolean nativeTransport = true;
         private Consumer<ChannelPipeline> pipelineCustomizer = NO_CUSTOMIZER;
+        private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
 
         private Builder() {
         }
@@ -119,6 +132,18 @@ public record RelayServerConfig(
             return this;
         }
 
+        /** Most bytes queued for one client that it has not read yet (at least 1 KiB). */
+        public Builder maxPendingBytes(long maxPendingBytes) {
+            checkMaxPendingBytes(maxPendingBytes);
+            this.maxPendingBytes = maxPendingBytes;
+            return this;
+        }
+
+        public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
+            this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
         /**
          * Adds handlers of your own to every connection, e.g.
          * {@code pipeline -> pipeline.addBefore(RelayPipeline.CHAT, "bot", myBot)}.
@@ -131,7 +156,7 @@ public record RelayServerConfig(
         public RelayServerConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
             return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
-                    pipelineCustomizer);
+                    maxPendingBytes, slowConsumerPolicy, pipelineCustomizer);
         }
 
         static void checkPort(int port) {
@@ -144,6 +169,12 @@ public record RelayServerConfig(
             if (max < 1 || max > Framing.MAX_FRAME_LENGTH_LIMIT) {
                 throw new IllegalArgumentException(
                         "max frame length must be between 1 and " + Framing.MAX_FRAME_LENGTH_LIMIT + ": " + max);
+            }
+        }
+
+        static void checkMaxPendingBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("max pending bytes must be at least 1024: " + bytes);
             }
         }
 

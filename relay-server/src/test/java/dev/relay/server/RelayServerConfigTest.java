@@ -31,7 +31,8 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> builder.defaultRoom("no way")).hasMessageContaining("bad default room");
         assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
         assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
-        assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true, pipeline -> { }))
+        assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true,
+                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, pipeline -> { }))
                 .hasMessageContaining("lower case");
     }
 

@@ -2,6 +2,7 @@ package dev.relay.core.chat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
+import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -96,7 +97,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         Session session = Session.of(ctx.channel());
         if (session != null) {
-            commands.disconnect(session, "connection closed");
+            String reason = ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).get();
+            commands.disconnect(session, reason != null ? reason : "connection closed");
         }
         ctx.fireChannelInactive();
     }
@@ -124,7 +126,13 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        long missed = writable ? SlowConsumerGuard.takeMissed(ctx.channel()) : 0;
+        if (missed > 0) {
+            ctx.writeAndFlush(ServerLines.info("You missed " + missed + " message" + (missed == 1 ? "" : "s")
+                    + " because you were reading too slowly"), ctx.voidPromise());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -1,0 +1,124 @@
+package dev.relay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relay.core.chat.ServerLine;
+import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.TestClient;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A client that never reads, while others publish fast: memory stays bounded, nobody else loses anything. */
+@Timeout(120)
+class SlowConsumerIT {
+
+    private static final int CAP = 256 * 1024;
+    private static final int PUBLISHERS = 4;
+    private static final int MESSAGES = 15_000; // 4 x 15,000 x ~130 bytes: far more than kernel buffers hold
+    private static final int ROUND = 100; // per publisher; readers confirm each round, so they keep up
+    private static final String PADDING = "x".repeat(100);
+
+    @Test
+    void aNeverReadingClientIsDisconnectedAndTheFastOnesGetEverythingInOrder() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2 * PUBLISHERS + 2);
+        List<TestClient> clients = new ArrayList<>();
+        try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
+                .maxPendingBytes(CAP).build()).start()) {
+            List<TestClient> readers = List.of(track(clients, TestClient.line(server.port())),
+                    track(clients, TestClient.line(server.port())));
+            for (TestClient reader : readers) {
+                reader.readUntil(Kind.WELCOME);
+            }
+            Socket slow = new Socket();
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            slow.getOutputStream().write("/nick slow\n".getBytes());
+            for (TestClient reader : readers) {
+                reader.readUntil(line -> line.kind() == Kind.NICK && line.arg(2).equals("slow"));
+            }
+
+            List<TestClient> publishers = new ArrayList<>();
+            for (int p = 0; p < PUBLISHERS; p++) {
+                TestClient publisher = track(clients, TestClient.line(server.port()));
+                publisher.readUntil(Kind.WELCOME);
+                publisher.send("/nick pub" + p);
+                publisher.readUntil(line -> line.kind() == Kind.NICK);
+                publishers.add(publisher);
+                pool.submit(publisher::readUntilClosed); // publishers read too: they are fast consumers
+            }
+            for (TestClient reader : readers) {
+                reader.readUntil(line -> line.kind() == Kind.NICK && line.arg(2).equals("pub" + (PUBLISHERS - 1)));
+            }
+
+            AtomicLong maxPending = new AtomicLong();
+            List<ServerLine> quits = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Phaser rounds = new Phaser(PUBLISHERS + readers.size());
+            List<Future<?>> work = new ArrayList<>();
+            for (int p = 0; p < PUBLISHERS; p++) {
+                TestClient publisher = publishers.get(p);
+                work.add(pool.submit(() -> {
+                    for (int m = 0; m < MESSAGES; m++) {
+                        publisher.send(m + " " + PADDING);
+                        if (m % 64 == 0) {
+                            maxPending.accumulateAndGet(server.maxPendingOutboundBytes(), Math::max);
+                        }
+                        if ((m + 1) % ROUND == 0) {
+                            rounds.awaitAdvanceInterruptibly(rounds.arrive(), 30, TimeUnit.SECONDS);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (TestClient reader : readers) {
+                work.add(pool.submit(() -> {
+                    int[] next = new int[PUBLISHERS];
+                    for (int got = 0; got < PUBLISHERS * MESSAGES; ) {
+                        ServerLine line = reader.read();
+                        if (line.kind() == Kind.QUIT) {
+                            quits.add(line);
+                        }
+                        if (line.kind() == Kind.MSG) {
+                            int publisher = line.arg(1).charAt(3) - '0';
+                            int seq = Integer.parseInt(line.text().substring(0, line.text().indexOf(' ')));
+                            assertThat(seq).as("from pub%d", publisher).isEqualTo(next[publisher]++);
+                            got++;
+                            if (got % (PUBLISHERS * ROUND) == 0) {
+                                rounds.awaitAdvanceInterruptibly(rounds.arrive(), 30, TimeUnit.SECONDS);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> done : work) {
+                done.get();
+            }
+            assertThat(quits).hasSize(readers.size()).allSatisfy(quit -> {
+                assertThat(quit.args()).containsExactly("lobby", "slow");
+                assertThat(quit.text()).startsWith("too slow");
+            });
+            assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(CAP + 4096);
+            assertThat(server.rooms().guard().disconnectedMembers()).isEqualTo(1);
+            slow.close();
+        } finally {
+            clients.forEach(TestClient::close);
+            pool.shutdownNow();
+        }
+    }
+
+    private static TestClient track(List<TestClient> clients, TestClient client) {
+        clients.add(client);
+        return client;
+    }
+
+}
