@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Place it after a {@link FrameCodec}'s decoder and encoder: it reads payload {@link ByteBuf}s
  * (and releases them) and writes {@link String} lines, which the encoder frames. Frames are decoded as
- * UTF-8 with invalid sequences replaced by U+FFFD.
+ * UTF-8 with invalid sequences replaced by U+FFFD, then made safe for terminals by {@link TextSanitizer}.
  *
  * <p>On connect the channel gets a guest nick, joins the default room and is welcomed; on disconnect
  * its room is told. Everything said to more than the sender goes through the {@link Delivery}.
@@ -117,7 +117,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
         Session session = Session.of(ctx.channel());
         if (session != null && session.room() != null) {
-            commands.handle(ctx, session, oneLine(line));
+            commands.handle(ctx, session, TextSanitizer.clean(line));
         }
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
@@ -154,10 +154,4 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** A frame is one protocol line: line breaks inside it (possible in LENGTH framing) become spaces. */
-    private static String oneLine(String line) {
-        return line.indexOf('\n') < 0 && line.indexOf('\r') < 0
-                ? line
-                : line.replace('\n', ' ').replace('\r', ' ');
-    }
 }
