@@ -54,6 +54,10 @@ public final class Main implements Callable<Integer> {
                     + "or drop its messages and tell it how many it missed (default: disconnect).")
     String slowConsumer = "disconnect";
 
+    @Option(names = "--drain-timeout-ms", paramLabel = "MILLIS",
+            description = "On shutdown, how long to wait for queued messages to reach clients (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutMillis = RelayServerConfig.DEFAULT_DRAIN_TIMEOUT.toMillis();
+
     @Option(names = "--default-room", paramLabel = "ROOM",
             description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
@@ -86,6 +90,7 @@ public final class Main implements Callable<Integer> {
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
                 .maxPendingBytes(maxPendingBytes)
+                .drainTimeout(java.time.Duration.ofMillis(drainTimeoutMillis))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         RelayServer server = new RelayServer(config).start();

@@ -4,11 +4,13 @@ import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.LocalDelivery;
+import dev.relay.core.chat.ServerLines;
 import dev.relay.core.chat.SessionRegistry;
 import dev.relay.core.codec.FrameCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -180,8 +182,10 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every connection and stops all the server's threads; returns when they
-     * have stopped (or after a 5 s timeout, which is logged). Idempotent. Called on one of the server's
+     * Shuts down gracefully: stops accepting, sends every client {@code BYE Server shutting down} after
+     * what is already queued for it, waits up to {@link RelayServerConfig#drainTimeout()} for that to be
+     * sent, closes every connection and stops all the server's threads; returns when they have stopped
+     * (or after a further 5 s, which is logged). Idempotent. Called on one of the server's
      * own event loops (from a handler), it starts the shutdown and returns without waiting.
      */
     @Override
@@ -210,16 +214,36 @@ public final class RelayServer implements AutoCloseable {
         closed.await();
     }
 
-    /** Closes every connection while the event loops still run, and waits until they are closed. */
+    /**
+     * Says goodbye to every client behind what is already queued for it, closes each connection once
+     * that is sent, and waits up to the drain timeout; connections still open then (clients that do not
+     * read) are closed anyway. Runs while the event loops still run.
+     */
     private void closeConnections() {
         List<ChannelFuture> closing = new ArrayList<>();
+        String goodbye = ServerLines.bye("Server shutting down");
         for (Channel connection : connections) {
-            closing.add(connection.close());
+            connection.attr(ChatHandler.QUIET_CLOSE).set(Boolean.TRUE);
         }
-        if (!onOwnEventLoop()) {
-            for (ChannelFuture future : closing) {
-                future.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
-            }
+        for (Channel connection : connections) {
+            connection.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
+            closing.add(connection.closeFuture());
+        }
+        if (onOwnEventLoop()) {
+            connections.forEach(Channel::close);
+            return;
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        for (ChannelFuture future : closing) {
+            future.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        int forced = 0;
+        for (Channel connection : connections) {
+            forced++;
+            connection.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        }
+        if (forced > 0) {
+            log.info("Closed {} connection(s) that had not read everything within the drain timeout", forced);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
 import io.netty.channel.ChannelPipeline;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
  *                        {@code slowConsumerPolicy} applies; default {@value #DEFAULT_MAX_PENDING_BYTES} (1 MiB)
  * @param slowConsumerPolicy what happens to a client past {@code maxPendingBytes}; default
  *                        {@link SlowConsumerPolicy#DISCONNECT}
+ * @param drainTimeout    on {@link RelayServer#close()}, how long to wait for what is queued for
+ *                        clients (then the goodbye) to be sent before closing anyway; default 5 s
  * @param pipelineCustomizer called for every new connection after the relay's handlers are added
  *                        (names in {@link RelayPipeline}), on that connection's event loop: add your
  *                        own handlers here; default does nothing
@@ -37,10 +40,12 @@ public record RelayServerConfig(
         boolean nativeTransport,
         long maxPendingBytes,
         SlowConsumerPolicy slowConsumerPolicy,
+        Duration drainTimeout,
         Consumer<ChannelPipeline> pipelineCustomizer) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Consumer<ChannelPipeline> NO_CUSTOMIZER = pipeline -> { };
 
@@ -50,6 +55,10 @@ public record RelayServerConfig(
         Objects.requireNonNull(defaultRoom, "defaultRoom");
         Objects.requireNonNull(pipelineCustomizer, "pipelineCustomizer");
         Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drain timeout must not be negative: " + drainTimeout);
+        }
         Builder.checkMaxPendingBytes(maxPendingBytes);
         Builder.checkPort(port);
         Builder.checkMaxFrameLength(maxFrameLength);
@@ -65,7 +74,7 @@ public record RelayServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
                 .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport)
-                .maxPendingBytes(maxPendingBytes).slowConsumerPolicy(slowConsumerPolicy)
+                .maxPendingBytes(maxPendingBytes).slowConsumerPolicy(slowConsumerPolicy).drainTimeout(drainTimeout)
                 .pipelineCustomizer(pipelineCustomizer);
     }
 
@@ -81,6 +90,7 @@ public record RelayServerConfig(
         private Consumer<ChannelPipeline> pipelineCustomizer = NO_CUSTOMIZER;
         private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
         private Builder() {
         }
@@ -139,6 +149,15 @@ public record RelayServerConfig(
             return this;
         }
 
+        /** How long {@link RelayServer#close()} waits for queued messages to reach clients. */
+        public Builder drainTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+                throw new IllegalArgumentException("drain timeout must not be negative: " + timeout);
+            }
+            this.drainTimeout = timeout;
+            return this;
+        }
+
         public Builder slowConsumerPolicy(SlowConsumerPolicy policy) {
             this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
             return this;
@@ -156,7 +175,7 @@ public record RelayServerConfig(
         public RelayServerConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
             return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
-                    maxPendingBytes, slowConsumerPolicy, pipelineCustomizer);
+                    maxPendingBytes, slowConsumerPolicy, drainTimeout, pipelineCustomizer);
         }
 
         static void checkPort(int port) {

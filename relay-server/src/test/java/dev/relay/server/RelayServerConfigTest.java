@@ -32,7 +32,7 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
         assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
         assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true,
-                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, pipeline -> { }))
+                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, java.time.Duration.ZERO, pipeline -> { }))
                 .hasMessageContaining("lower case");
     }
 

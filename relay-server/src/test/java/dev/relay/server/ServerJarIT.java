@@ -70,8 +70,9 @@ class ServerJarIT {
             alice.sync();
             bob.send("hello through the jar");
             assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("hello through the jar");
+            server.destroy(); // SIGTERM
+            assertThat(alice.readUntilClosed()).last().isEqualTo("BYE Server shutting down");
         }
-        server.destroy(); // SIGTERM
         assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(143);
     }

@@ -183,17 +183,19 @@ final class ChatCommands {
     }
 
     private void quit(ChannelHandlerContext ctx, Session session, String reason) {
-        disconnect(session, reason.isEmpty() ? "quit" : reason);
+        disconnect(session, reason.isEmpty() ? "quit" : reason, true);
         ctx.writeAndFlush(ServerLines.bye("Goodbye, " + session.nick())).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** Takes the session out of its room (telling the room) and frees its nick; idempotent. */
-    void disconnect(Session session, String reason) {
+    /** Takes the session out of its room (telling the room if {@code announce}) and frees its nick; idempotent. */
+    void disconnect(Session session, String reason, boolean announce) {
         Room room = session.room();
         if (room != null) {
             session.room(null);
             rooms.leave(room, session.channel());
-            delivery.toRoom(room.name(), session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
+            if (announce) {
+                delivery.toRoom(room.name(), session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
+            }
         }
         sessions.release(session.nick(), session);
     }

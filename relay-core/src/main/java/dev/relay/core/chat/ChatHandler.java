@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -37,6 +38,13 @@ import org.slf4j.LoggerFactory;
  */
 @Sharable
 public final class ChatHandler extends ChannelInboundHandlerAdapter {
+
+    /**
+     * Set to {@code true} on a channel before closing it to take it out of its room without a
+     * {@code QUIT} to the room: for a server shutdown, where everyone is leaving and the {@code BYE}
+     * should be each client's last line.
+     */
+    public static final AttributeKey<Boolean> QUIET_CLOSE = AttributeKey.valueOf(ChatHandler.class, "quietClose");
 
     /** The room every connection starts in unless configured otherwise. */
     public static final String DEFAULT_ROOM = "lobby";
@@ -98,7 +106,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         Session session = Session.of(ctx.channel());
         if (session != null) {
             String reason = ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).get();
-            commands.disconnect(session, reason != null ? reason : "connection closed");
+            boolean quiet = Boolean.TRUE.equals(ctx.channel().attr(QUIET_CLOSE).get());
+            commands.disconnect(session, reason != null ? reason : "connection closed", !quiet);
         }
         ctx.fireChannelInactive();
     }
