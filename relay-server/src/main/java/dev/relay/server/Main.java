@@ -2,6 +2,7 @@ package dev.relay.server;
 
 import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.chat.ChatLimits;
 import dev.relay.core.codec.Framing;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,6 +59,30 @@ public final class Main implements Callable<Integer> {
             description = "On shutdown, how long to wait for queued messages to reach clients (default: ${DEFAULT-VALUE}).")
     long drainTimeoutMillis = RelayServerConfig.DEFAULT_DRAIN_TIMEOUT.toMillis();
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "Open connections allowed in total (default: ${DEFAULT-VALUE}).")
+    int maxConnections = RelayServerConfig.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            description = "Open connections allowed from one IP address; 0 for no cap (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp = RelayServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND",
+            description = "Lines one connection may send per second; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int rate = RelayServerConfig.DEFAULT_MESSAGES_PER_SECOND;
+
+    @Option(names = "--burst", paramLabel = "N", description = "Lines one connection may send at once (default: ${DEFAULT-VALUE}).")
+    int burst = RelayServerConfig.DEFAULT_MESSAGE_BURST;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "MILLIS",
+            description = "Close connections that send nothing for this long; 0 for never (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutMillis;
+
+    @Option(names = "--max-rooms", paramLabel = "N", description = "Rooms that may exist at once (default: ${DEFAULT-VALUE}).")
+    int maxRooms = ChatLimits.DEFAULT_MAX_ROOMS;
+
+    @Option(names = "--max-room-members", paramLabel = "N", description = "Members one room may have (default: ${DEFAULT-VALUE}).")
+    int maxRoomMembers = ChatLimits.DEFAULT_MAX_MEMBERS_PER_ROOM;
+
     @Option(names = "--default-room", paramLabel = "ROOM",
             description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
@@ -91,6 +116,11 @@ public final class Main implements Callable<Integer> {
                 .nativeTransport(!noNative)
                 .maxPendingBytes(maxPendingBytes)
                 .drainTimeout(java.time.Duration.ofMillis(drainTimeoutMillis))
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerIp)
+                .messageRate(rate, burst)
+                .idleTimeout(java.time.Duration.ofMillis(idleTimeoutMillis))
+                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         RelayServer server = new RelayServer(config).start();

@@ -7,6 +7,7 @@ import dev.relay.core.chat.LocalDelivery;
 import dev.relay.core.chat.ServerLines;
 import dev.relay.core.chat.SessionRegistry;
 import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.handler.ConnectionLimitHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -93,7 +94,10 @@ public final class RelayServer implements AutoCloseable {
             }
             state = State.STARTED;
             FrameCodec codec = new FrameCodec(config.framing(), config.maxFrameLength());
-            ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), config.defaultRoom());
+            ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), config.defaultRoom(),
+                    config.chatLimits());
+            ConnectionLimitHandler connectionLimit =
+                    new ConnectionLimitHandler(config.maxConnections(), config.maxConnectionsPerAddress());
             try {
                 acceptGroup = new MultiThreadIoEventLoopGroup(1,
                         new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
@@ -105,7 +109,7 @@ public final class RelayServer implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new RelayServerInitializer(connections, codec, chat, config.pipelineCustomizer()));
+                        .childHandler(new RelayServerInitializer(connections, codec, connectionLimit, chat, config));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {

@@ -2,12 +2,14 @@ package dev.relay.server;
 
 import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
+import dev.relay.core.chat.ChatLimits;
 import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
 import io.netty.channel.ChannelPipeline;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Everything a {@link RelayServer} needs to know, immutable. Build one with {@link #builder()}: each
@@ -26,6 +28,17 @@ import java.util.function.Consumer;
  *                        {@link SlowConsumerPolicy#DISCONNECT}
  * @param drainTimeout    on {@link RelayServer#close()}, how long to wait for what is queued for
  *                        clients (then the goodbye) to be sent before closing anyway; default 5 s
+ * @param maxConnections  open connections allowed in total; default {@value #DEFAULT_MAX_CONNECTIONS}
+ * @param maxConnectionsPerAddress open connections allowed from one IP address, 0 for no cap; default
+ *                        {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+ * @param messagesPerSecond lines one connection may send per second on average, 0 for no limit;
+ *                        default {@value #DEFAULT_MESSAGES_PER_SECOND}
+ * @param messageBurst    lines one connection may send at once before the rate applies; default
+ *                        {@value #DEFAULT_MESSAGE_BURST}
+ * @param idleTimeout     a connection that sends nothing (not even {@code /ping}) for this long is closed;
+ *                        {@link Duration#ZERO} (the default) turns this off
+ * @param chatLimits      room limits (rooms, members per room); default {@link ChatLimits#DEFAULTS}
+ * @param nanoClock       the clock the rate limit reads; default {@link System#nanoTime()} (tests inject one)
  * @param pipelineCustomizer called for every new connection after the relay's handlers are added
  *                        (names in {@link RelayPipeline}), on that connection's event loop: add your
  *                        own handlers here; default does nothing
@@ -41,11 +54,22 @@ public record RelayServerConfig(
         long maxPendingBytes,
         SlowConsumerPolicy slowConsumerPolicy,
         Duration drainTimeout,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        int messagesPerSecond,
+        int messageBurst,
+        Duration idleTimeout,
+        ChatLimits chatLimits,
+        LongSupplier nanoClock,
         Consumer<ChannelPipeline> pipelineCustomizer) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+    public static final int DEFAULT_MESSAGES_PER_SECOND = 200;
+    public static final int DEFAULT_MESSAGE_BURST = 500;
 
     private static final Consumer<ChannelPipeline> NO_CUSTOMIZER = pipeline -> { };
 
@@ -58,6 +82,14 @@ public record RelayServerConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drain timeout must not be negative: " + drainTimeout);
+        }
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(chatLimits, "chatLimits");
+        Objects.requireNonNull(nanoClock, "nanoClock");
+        if (maxConnections < 1 || maxConnectionsPerAddress < 0 || messagesPerSecond < 0 || messageBurst < 1
+                || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("need maxConnections >= 1, maxConnectionsPerAddress >= 0, "
+                    + "messagesPerSecond >= 0, messageBurst >= 1, idleTimeout >= 0");
         }
         Builder.checkMaxPendingBytes(maxPendingBytes);
         Builder.checkPort(port);
@@ -75,6 +107,9 @@ public record RelayServerConfig(
         return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
                 .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport)
                 .maxPendingBytes(maxPendingBytes).slowConsumerPolicy(slowConsumerPolicy).drainTimeout(drainTimeout)
+                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .messageRate(messagesPerSecond, messageBurst).idleTimeout(idleTimeout).chatLimits(chatLimits)
+                .nanoClock(nanoClock)
                 .pipelineCustomizer(pipelineCustomizer);
     }
 
@@ -91,6 +126,13 @@ public record RelayServerConfig(
         private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private int messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
+        private int messageBurst = DEFAULT_MESSAGE_BURST;
+        private Duration idleTimeout = Duration.ZERO;
+        private ChatLimits chatLimits = ChatLimits.DEFAULTS;
+        private LongSupplier nanoClock = System::nanoTime;
 
         private Builder() {
         }
@@ -149,6 +191,53 @@ public record RelayServerConfig(
             return this;
         }
 
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1: " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /** Connections allowed from one IP address; 0 for no cap. */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max connections per address must be 0 or more: " + max);
+            }
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /** The per-connection rate limit: {@code perSecond} lines a second (0: no limit) after a burst of {@code burst}. */
+        public Builder messageRate(int perSecond, int burst) {
+            if (perSecond < 0 || burst < 1) {
+                throw new IllegalArgumentException("need a rate of 0 or more and a burst of 1 or more: " + perSecond + ", " + burst);
+            }
+            this.messagesPerSecond = perSecond;
+            this.messageBurst = burst;
+            return this;
+        }
+
+        /** Close connections silent for this long; {@link Duration#ZERO} for never. */
+        public Builder idleTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+                throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder chatLimits(ChatLimits limits) {
+            this.chatLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The clock of the rate limit, in nanoseconds (for tests). */
+        public Builder nanoClock(LongSupplier clock) {
+            this.nanoClock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         /** How long {@link RelayServer#close()} waits for queued messages to reach clients. */
         public Builder drainTimeout(Duration timeout) {
             if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
@@ -175,7 +264,8 @@ public record RelayServerConfig(
         public RelayServerConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
             return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
-                    maxPendingBytes, slowConsumerPolicy, drainTimeout, pipelineCustomizer);
+                    maxPendingBytes, slowConsumerPolicy, drainTimeout, maxConnections, maxConnectionsPerAddress,
+                    messagesPerSecond, messageBurst, idleTimeout, chatLimits, nanoClock, pipelineCustomizer);
         }
 
         static void checkPort(int port) {

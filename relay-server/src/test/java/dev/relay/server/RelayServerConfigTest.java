@@ -32,7 +32,8 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
         assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
         assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true,
-                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, java.time.Duration.ZERO, pipeline -> { }))
+                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, java.time.Duration.ZERO, 10, 0, 0, 1,
+                java.time.Duration.ZERO, dev.relay.core.chat.ChatLimits.DEFAULTS, System::nanoTime, pipeline -> { }))
                 .hasMessageContaining("lower case");
     }
 

@@ -18,7 +18,7 @@ class ShutdownIT {
 
     @Test
     void messagesAcceptedBeforeShutdownAllArriveThenGoodbye() {
-        RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
+        RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).messageRate(0, 1)
                 .drainTimeout(Duration.ofSeconds(10)).build()).start();
         try (TestClient bob = TestClient.line(server.port());
                 TestClient carol = TestClient.line(server.port())) {

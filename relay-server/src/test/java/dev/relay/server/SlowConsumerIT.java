@@ -32,7 +32,7 @@ class SlowConsumerIT {
     void aNeverReadingClientIsDisconnectedAndTheFastOnesGetEverythingInOrder() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * PUBLISHERS + 2);
         List<TestClient> clients = new ArrayList<>();
-        try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
+        try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).messageRate(0, 1)
                 .maxPendingBytes(CAP).build()).start()) {
             List<TestClient> readers = List.of(track(clients, TestClient.line(server.port())),
                     track(clients, TestClient.line(server.port())));

@@ -32,11 +32,13 @@ final class ChatCommands {
     private final RoomRegistry rooms;
     private final SessionRegistry sessions;
     private final Delivery delivery;
+    private final ChatLimits limits;
 
-    ChatCommands(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery) {
+    ChatCommands(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, ChatLimits limits) {
         this.rooms = rooms;
         this.sessions = sessions;
         this.delivery = delivery;
+        this.limits = limits;
     }
 
     void handle(ChannelHandlerContext ctx, Session session, String line) {
@@ -135,6 +137,16 @@ final class ChatCommands {
         Room current = session.room();
         if (current.name().equals(name)) {
             reply(ctx, ServerLines.join(name, session.nick()));
+            return;
+        }
+        Room target = rooms.get(name);
+        if (target == null && rooms.size() >= limits.maxRooms()) {
+            error(ctx, ErrorCode.TOO_MANY_ROOMS, "The server has its maximum of " + limits.maxRooms()
+                    + " rooms; join an existing one (/rooms lists them)");
+            return;
+        }
+        if (target != null && target.size() >= limits.maxMembersPerRoom()) {
+            error(ctx, ErrorCode.ROOM_FULL, "#" + name + " has its maximum of " + limits.maxMembersPerRoom() + " members");
             return;
         }
         Channel channel = session.channel();

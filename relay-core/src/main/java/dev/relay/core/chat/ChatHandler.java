@@ -10,6 +10,10 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,12 +59,22 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     private final SessionRegistry sessions;
     private final Delivery delivery;
     private final String defaultRoom;
+    private final ChatLimits limits;
     private final ChatCommands commands;
 
     /**
      * @param defaultRoom the room a new connection joins; must follow the room name rules
      */
     public ChatHandler(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, String defaultRoom) {
+        this(rooms, sessions, delivery, defaultRoom, ChatLimits.DEFAULTS);
+    }
+
+    /**
+     * @param defaultRoom the room a new connection joins; must follow the room name rules
+     * @param limits      the room limits to enforce
+     */
+    public ChatHandler(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, String defaultRoom,
+            ChatLimits limits) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.delivery = Objects.requireNonNull(delivery, "delivery");
@@ -70,7 +84,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
                     + (problem != null ? problem : "use the lower-case name without '#'"));
         }
         this.defaultRoom = defaultRoom;
-        this.commands = new ChatCommands(rooms, sessions, delivery);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.commands = new ChatCommands(rooms, sessions, delivery, limits);
     }
 
     /** A handler with its own registries and {@link LocalDelivery}, starting everyone in {@link #DEFAULT_ROOM}. */
@@ -91,6 +106,12 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
+        Room existing = rooms.get(defaultRoom);
+        if (existing != null && existing.size() >= limits.maxMembersPerRoom()) {
+            ctx.writeAndFlush(ServerLines.error(ErrorCode.ROOM_FULL, "#" + defaultRoom + " has its maximum of "
+                    + limits.maxMembersPerRoom() + " members; try again later")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         Session session = new Session(channel, "");
         session.nick(sessions.claimGuestNick(session));
         session.attach();
@@ -131,6 +152,18 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
         }
+    }
+
+    /** With an {@link IdleStateHandler} before it: a connection silent for its reader-idle time is closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).setIfAbsent("idle: sent nothing for too long");
+            ctx.writeAndFlush(ServerLines.bye("Closing an idle connection (send /ping to stay connected)"))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -17,7 +17,15 @@ public enum ErrorCode {
     /** {@code /join} or {@code /who} with a name that breaks the room rules. */
     BAD_ROOM,
     /** {@code /msg} to a nick no one holds. */
-    NO_SUCH_NICK;
+    NO_SUCH_NICK,
+    /** The line was dropped: the connection sends faster than the server's rate limit. */
+    RATE_LIMITED,
+    /** The server (or this address) has as many connections as it allows; the connection closes. */
+    TOO_MANY_CONNECTIONS,
+    /** {@code /join} of a room that has as many members as the server allows. */
+    ROOM_FULL,
+    /** {@code /join} of a new room when the server has as many rooms as it allows. */
+    TOO_MANY_ROOMS;
 
     /** The word on the wire: the constant's name in lower case with {@code -} for {@code _}. */
     public String word() {

@@ -14,6 +14,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,57 @@ class ChatHandlerTest {
                 ctx.flush();
             }
         }
+    }
+
+    @Test
+    void roomLimitsRefuseJoinsAndNewConnectionsToAFullRoom() {
+        dev.relay.core.RoomRegistry rooms = new dev.relay.core.RoomRegistry();
+        SessionRegistry sessions = new SessionRegistry();
+        ChatHandler limited = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
+                new ChatLimits(2, 2));
+        EmbeddedChannel a = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
+                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+        EmbeddedChannel b = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
+                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+        EmbeddedChannel c = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
+                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+        assertThat(lines(c)).singleElement().asString().startsWith("ERR room-full #lobby has its maximum of 2");
+        assertThat(c.isOpen()).isFalse();
+        type(a, "/join dev");
+        type(b, "/join other");
+        assertThat(lines(b)).last().asString().startsWith("ERR too-many-rooms ");
+        type(b, "/join dev");
+        assertThat(lines(b)).last().asString().isEqualTo("JOIN dev guest2");
+        type(a, "/join lobby");
+        type(a, "/join dev");
+        assertThat(lines(a)).last().asString().isEqualTo("JOIN dev guest1");
+        for (EmbeddedChannel channel : List.of(a, b, c)) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsToldAndClosedAndItsRoomToldWhy() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel idle = new EmbeddedChannel(DefaultChannelId.newInstance(),
+                new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(),
+                new IdleStateHandler(30, 0, 0, TimeUnit.SECONDS), fixture.chat);
+        type(idle, "/nick sleepy");
+        lines(idle);
+        lines(alice);
+        idle.advanceTimeBy(29, TimeUnit.SECONDS);
+        idle.runScheduledPendingTasks();
+        assertThat(idle.isOpen()).isTrue();
+        type(idle, "/ping still here");
+        idle.advanceTimeBy(29, TimeUnit.SECONDS);
+        idle.runScheduledPendingTasks();
+        assertThat(idle.isOpen()).as("a ping resets the idle clock").isTrue();
+        idle.advanceTimeBy(2, TimeUnit.SECONDS);
+        idle.runScheduledPendingTasks();
+        assertThat(lines(idle)).endsWith("BYE Closing an idle connection (send /ping to stay connected)");
+        assertThat(idle.isOpen()).isFalse();
+        assertThat(lines(alice)).containsExactly("QUIT lobby sleepy idle: sent nothing for too long");
+        idle.finishAndReleaseAll();
     }
 
     @Test
