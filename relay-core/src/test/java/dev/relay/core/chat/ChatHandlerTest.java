@@ -6,11 +6,10 @@ import static dev.relay.core.chat.ChatFixture.typeBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.core.codec.Framing;
+import dev.relay.testing.FlushValve;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import dev.relay.core.codec.FrameCodec;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -161,7 +160,7 @@ class ChatHandlerTest {
 
     @Test
     void aClientThatDoesNotReadIsNotReadFromUntilItsOutputDrains() {
-        Valve valve = new Valve();
+        FlushValve valve = new FlushValve();
         EmbeddedChannel alice = fixture.connect();
         EmbeddedChannel slow = new EmbeddedChannel(DefaultChannelId.newInstance(), valve,
                 new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(), fixture.chat);
@@ -169,25 +168,13 @@ class ChatHandlerTest {
         type(slow, "/help");
         assertThat(slow.isWritable()).isFalse();
         assertThat(slow.config().isAutoRead()).as("reading paused").isFalse();
-        valve.open = true;
+        valve.open();
         slow.flush();
         assertThat(slow.isWritable()).isTrue();
         assertThat(slow.config().isAutoRead()).as("reading resumed").isTrue();
         assertThat(lines(slow)).first().asString().startsWith("WELCOME ");
         assertThat(lines(alice)).endsWith("JOIN lobby guest2");
         slow.finishAndReleaseAll();
-    }
-
-    /** Holds back flushes while closed, as a socket whose peer does not read would. */
-    private static final class Valve extends ChannelOutboundHandlerAdapter {
-        boolean open;
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (open) {
-                ctx.flush();
-            }
-        }
     }
 
     @Test

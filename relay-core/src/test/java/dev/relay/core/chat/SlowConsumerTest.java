@@ -9,9 +9,8 @@ import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.codec.Framing;
+import dev.relay.testing.FlushValve;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
@@ -25,25 +24,13 @@ class SlowConsumerTest {
     private final FrameCodec codec = new FrameCodec(Framing.LINE, 256);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
-    /** Holds back flushes while closed, as a socket whose peer does not read would. */
-    private static final class Valve extends ChannelOutboundHandlerAdapter {
-        boolean open;
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (open) {
-                ctx.flush();
-            }
-        }
-    }
-
     private ChatHandler chat(SlowConsumerPolicy policy) {
         RoomRegistry rooms = new RoomRegistry(new SlowConsumerGuard(CAP, policy));
         SessionRegistry sessions = new SessionRegistry();
         return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby");
     }
 
-    private EmbeddedChannel connect(ChatHandler chat, Valve valve, String nick) {
+    private EmbeddedChannel connect(ChatHandler chat, FlushValve valve, String nick) {
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), valve, codec.newDecoder(),
                 codec.encoder(), chat);
         channels.add(channel);
@@ -65,10 +52,9 @@ class SlowConsumerTest {
     @Test
     void aMemberOverTheCapIsDisconnectedAndTheRoomToldWhy() {
         ChatHandler chat = chat(SlowConsumerPolicy.DISCONNECT);
-        Valve open = new Valve();
-        open.open = true;
+        FlushValve open = new FlushValve().open();
         EmbeddedChannel alice = connect(chat, open, "alice");
-        EmbeddedChannel slow = connect(chat, new Valve(), "slow");
+        EmbeddedChannel slow = connect(chat, new FlushValve(), "slow");
         lines(alice);
         for (int i = 0; i < 40 && slow.isOpen(); i++) {
             type(alice, "message number " + i + " with some padding to fill the buffer");
@@ -83,9 +69,8 @@ class SlowConsumerTest {
     @Test
     void underDropAMemberMissesMessagesAndIsToldHowManyWhenItCatchesUp() {
         ChatHandler chat = chat(SlowConsumerPolicy.DROP);
-        Valve open = new Valve();
-        open.open = true;
-        Valve slowValve = new Valve();
+        FlushValve open = new FlushValve().open();
+        FlushValve slowValve = new FlushValve();
         EmbeddedChannel alice = connect(chat, open, "alice");
         EmbeddedChannel slow = connect(chat, slowValve, "slow");
         slow.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256, 512));
@@ -97,7 +82,7 @@ class SlowConsumerTest {
         assertThat(SlowConsumerGuard.pendingBytes(slow)).isLessThanOrEqualTo(CAP + 256);
         assertThat(slow.isOpen()).isTrue();
 
-        slowValve.open = true;
+        slowValve.open();
         slow.flush();
         List<String> got = lines(slow);
         assertThat(got).last().isEqualTo("INFO You missed " + missed + " messages because you were reading too slowly");
