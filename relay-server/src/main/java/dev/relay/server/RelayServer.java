@@ -243,8 +243,10 @@ public final class RelayServer implements AutoCloseable {
         }
         int forced = 0;
         for (Channel connection : connections) {
-            forced++;
-            connection.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+            if (connection.isOpen()) { // closed ones leave the group on their own event loop, a moment later
+                forced++;
+                connection.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+            }
         }
         if (forced > 0) {
             log.info("Closed {} connection(s) that had not read everything within the drain timeout", forced);
