@@ -56,8 +56,11 @@ public final class SlowConsumerGuard {
         return disconnected.get();
     }
 
-    /** Whether a frame may be written to {@code member} now; applies the policy when it may not. */
-    boolean admit(Channel member) {
+    /**
+     * Whether a frame may be written to {@code member} now; applies the policy when it may not. Every
+     * write of relayed traffic to a client (room fan-out, private messages) goes through this.
+     */
+    public boolean admit(Channel member) {
         if (maxPendingBytes == Long.MAX_VALUE) {
             return true;
         }

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -109,6 +110,9 @@ public final class RelayServer implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
+                        // A client over the pending cap must also be unwritable, so that it is told
+                        // what it missed (drop policy) once it catches up.
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMarks(config.maxPendingBytes()))
                         .childHandler(new RelayServerInitializer(connections, codec, connectionLimit, chat, config));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
             } catch (Throwable e) {
@@ -277,6 +281,11 @@ public final class RelayServer implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static WriteBufferWaterMark waterMarks(long maxPendingBytes) {
+        int high = (int) Math.min(64 * 1024, maxPendingBytes);
+        return new WriteBufferWaterMark(high / 2, high);
     }
 
     private static Future<?> shutdown(@Nullable EventLoopGroup group) {

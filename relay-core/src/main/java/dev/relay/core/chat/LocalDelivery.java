@@ -34,7 +34,9 @@ public final class LocalDelivery implements Delivery {
             return false;
         }
         Channel channel = target.channel();
-        channel.writeAndFlush(line, channel.voidPromise());
+        if (rooms.guard().admit(channel)) { // a private message is bounded like room traffic
+            channel.writeAndFlush(line, channel.voidPromise());
+        }
         return true;
     }
 }

@@ -7,7 +7,7 @@ package dev.relay.core.chat;
  *   <li>C0 control characters (NUL to U+001F, so ESC too) become their visible Unicode "control
  *       pictures" (ESC becomes {@code ␛}, NUL {@code ␀}); DEL becomes {@code ␡}. TAB is kept.</li>
  *   <li>C1 control characters (U+0080 to U+009F, among them the one-character CSI) and the
- *       bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) become
+ *       bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) become
  *       U+FFFD.</li>
  *   <li>The Unicode line and paragraph separators (U+2028, U+2029) and any CR or LF become a space: a
  *       frame is one line.</li>
@@ -55,7 +55,7 @@ public final class TextSanitizer {
         return c <= 0x9F // DEL and C1
                 || (c >= 0x202A && c <= 0x202E)
                 || (c >= 0x2066 && c <= 0x2069)
-                || c == 0x200E || c == 0x200F
+                || c == 0x200E || c == 0x200F || c == 0x061C
                 || c == 0x2028 || c == 0x2029;
     }
 

@@ -67,6 +67,19 @@ class SlowConsumerTest {
     }
 
     @Test
+    void privateMessagesAreBoundedToo() {
+        ChatHandler chat = chat(SlowConsumerPolicy.DISCONNECT);
+        EmbeddedChannel alice = connect(chat, new FlushValve().open(), "alice");
+        EmbeddedChannel slow = connect(chat, new FlushValve(), "slow");
+        for (int i = 0; i < 40 && slow.isOpen(); i++) {
+            type(alice, "/msg slow private message number " + i + " with padding to fill the buffer");
+        }
+        assertThat(slow.isOpen()).isFalse();
+        assertThat(chat.rooms().guard().disconnectedMembers()).isEqualTo(1);
+        drop(alice);
+    }
+
+    @Test
     void underDropAMemberMissesMessagesAndIsToldHowManyWhenItCatchesUp() {
         ChatHandler chat = chat(SlowConsumerPolicy.DROP);
         FlushValve open = new FlushValve().open();

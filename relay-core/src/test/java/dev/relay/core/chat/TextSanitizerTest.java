@@ -23,6 +23,7 @@ class TextSanitizerTest {
             "C1 CSI as UTF-8          | 61c29b3332                | a\uFFFD32",
             "right-to-left override   | 61e280ae6263             | a\uFFFDbc",
             "isolate                  | e281a7                   | \uFFFD",
+            "Arabic letter mark       | 61d89c62                 | a\uFFFDb",
             "line separator           | 61e280a862               | a b",
             "tab kept                 | 610962                   | a\tb",
             "accents, CJK and emoji   | c3a9e4b8ade69687f09f9880 | é中文😀",
