@@ -40,6 +40,14 @@ class ConsoleIT {
         }
     }
 
+    /** {@code java -Xmx64m -jar target/relay-console.jar ARGS}, as a person would type it. */
+    private static List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private RelayServer server(int port) {
         RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(port).build()).start();
         open.add(server);
@@ -54,10 +62,7 @@ class ConsoleIT {
         final List<String> seen = new ArrayList<>();
 
         Console(String... args) throws IOException {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-jar", JAR.toString()));
-            command.addAll(List.of(args));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            process = new ProcessBuilder(command(args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             processes.add(process);
             stdin = process.getOutputStream();
             Thread pump = new Thread(() -> {
@@ -168,10 +173,7 @@ class ConsoleIT {
                 new String[] {"--host", "127.0.0.1", "--port", String.valueOf(port)},
                 new String[] {"--port", "many"},
                 new String[] {"--nick", "9lives"})) {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-jar", JAR.toString()));
-            command.addAll(List.of(args));
-            Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process run = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
             processes.add(run);
             run.getOutputStream().close();
             assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
