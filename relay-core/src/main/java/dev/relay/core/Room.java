@@ -3,11 +3,14 @@ package dev.relay.core;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.codec.Framing;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -16,26 +19,42 @@ import org.jspecify.annotations.Nullable;
  * channel as soon as it closes. Rooms are made and removed by a {@link RoomRegistry}.
  *
  * <p>A broadcast encodes the message once per framing in use among the members (one pooled direct
- * buffer each; in practice one) and writes a retained duplicate of those exact bytes to every member
- * but the sender. Writes to one member from one thread keep their order, so each receiver sees a
- * sender's messages in the order that sender's event loop handled them. A member too far behind is
- * handled by the registry's {@link SlowConsumerGuard}.
+ * buffer each; in practice one) and gives every member but the sender a retained duplicate of those
+ * exact bytes. Members are indexed by event loop:
+ * <ul>
+ *   <li>members on the caller's own loop are written to at once, without a flush; each is flushed once
+ *       at the end of the loop's pass, however many messages it got in that pass;</li>
+ *   <li>for each other loop, the broadcast is handed over once, with the frames and that loop's
+ *       members, and that loop writes and flushes them the same way.</li>
+ * </ul>
+ * No locks, future maps or per-recipient tasks are on this path. Writes to one member from one sender
+ * keep their order, so each receiver sees a sender's messages in the order that sender's event loop
+ * handled them. A member too far behind is handled by the registry's {@link SlowConsumerGuard}.
  *
- * <p>Thread-safety: all methods may be called from any thread.
+ * <p>Thread-safety: all methods may be called from any thread. Broadcasting from a channel's own
+ * event loop (as a handler does) is the fast path.
  */
 public final class Room {
 
-    private static final int FRAMINGS = Framing.values().length;
+    private static final Framing[] FRAMING_KINDS = Framing.values();
+    private static final int FRAMINGS = FRAMING_KINDS.length;
+    private static final Group[] NO_GROUPS = {};
+
+    /** The members on one event loop, and which framings they use (bit per ordinal). */
+    private record Group(LoopFanOut fanOut, Member[] members, int framings) {
+    }
 
     private final String name;
-    private final ChannelGroup members;
-    private final SlowConsumerGuard guard;
+    private final ChannelGroup channels;
+    private final RoomRegistry registry;
+    /** Copy-on-write: replaced under {@code this} on every join and leave, read without a lock. */
+    private volatile Group[] groups = NO_GROUPS;
 
-    Room(String name, SlowConsumerGuard guard) {
+    Room(String name, RoomRegistry registry) {
         this.name = name;
-        this.guard = guard;
+        this.registry = registry;
         // The executor only serves group futures, which the fan-out never asks for.
-        this.members = new DefaultChannelGroup(name, ImmediateEventExecutor.INSTANCE);
+        this.channels = new DefaultChannelGroup(name, ImmediateEventExecutor.INSTANCE);
     }
 
     /** The room's name, as it was given to {@link RoomRegistry#join}. */
@@ -45,28 +64,97 @@ public final class Room {
 
     /** The number of open member channels right now. */
     public int size() {
-        return members.size();
+        return channels.size();
     }
 
     public boolean isEmpty() {
-        return members.isEmpty();
+        return channels.isEmpty();
     }
 
     public boolean contains(Channel channel) {
-        return members.contains(channel);
+        return channels.contains(channel);
     }
 
     /** A snapshot of the member channels. */
     public List<Channel> members() {
-        return new ArrayList<>(members);
+        return new ArrayList<>(channels);
     }
 
     boolean add(Channel channel) {
-        return members.add(channel);
+        if (!channels.add(channel)) {
+            return false;
+        }
+        synchronized (this) {
+            ChannelFutureListener onClose = future -> remove(future.channel());
+            Member member = new Member(channel, registry.fanOutFor(channel.eventLoop()), onClose);
+            Group[] current = groups;
+            int at = indexOf(current, member.fanOut);
+            Group[] next;
+            if (at < 0) {
+                next = Arrays.copyOf(current, current.length + 1);
+                next[current.length] = new Group(member.fanOut, new Member[] {member}, framingBit(member));
+            } else {
+                next = current.clone();
+                Member[] members = Arrays.copyOf(current[at].members, current[at].members.length + 1);
+                members[members.length - 1] = member;
+                next[at] = new Group(member.fanOut, members, current[at].framings | framingBit(member));
+            }
+            groups = next;
+            channel.closeFuture().addListener(onClose);
+        }
+        return true;
     }
 
     boolean remove(Channel channel) {
-        return members.remove(channel);
+        boolean removed = channels.remove(channel);
+        synchronized (this) {
+            Group[] current = groups;
+            for (int g = 0; g < current.length; g++) {
+                Member[] members = current[g].members;
+                for (int m = 0; m < members.length; m++) {
+                    if (members[m].channel == channel) {
+                        channel.closeFuture().removeListener(members[m].closeListener);
+                        registry.releaseFanOut(members[m].fanOut);
+                        groups = without(current, g, m);
+                        return true;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static Group[] without(Group[] groups, int g, int m) {
+        Member[] members = groups[g].members;
+        if (members.length == 1) {
+            Group[] next = new Group[groups.length - 1];
+            System.arraycopy(groups, 0, next, 0, g);
+            System.arraycopy(groups, g + 1, next, g, groups.length - g - 1);
+            return next;
+        }
+        Member[] rest = new Member[members.length - 1];
+        System.arraycopy(members, 0, rest, 0, m);
+        System.arraycopy(members, m + 1, rest, m, members.length - m - 1);
+        int framings = 0;
+        for (Member member : rest) {
+            framings |= framingBit(member);
+        }
+        Group[] next = groups.clone();
+        next[g] = new Group(groups[g].fanOut, rest, framings);
+        return next;
+    }
+
+    private static int indexOf(Group[] groups, LoopFanOut fanOut) {
+        for (int i = 0; i < groups.length; i++) {
+            if (groups[i].fanOut == fanOut) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int framingBit(Member member) {
+        return member.framing < 0 ? 0 : 1 << member.framing;
     }
 
     /**
@@ -90,26 +178,32 @@ public final class Room {
     }
 
     private void fanOut(@Nullable Channel except, @Nullable CharSequence text, @Nullable ByteBuf payload) {
+        Group[] snapshot = groups;
+        if (snapshot.length == 0) {
+            return;
+        }
+        ByteBufAllocator alloc = except != null ? except.alloc() : snapshot[0].members[0].channel.alloc();
         ByteBuf[] encoded = new ByteBuf[FRAMINGS];
         try {
-            for (Channel member : members) {
-                if (member == except || !guard.admit(member)) {
-                    continue;
+            for (Group group : snapshot) {
+                if (group.fanOut.loop.inEventLoop()) {
+                    for (Member member : group.members) {
+                        if (member.framing >= 0) {
+                            group.fanOut.deliver(member, except,
+                                    encoded(encoded, member.framing, alloc, text, payload));
+                        }
+                    }
+                } else if (group.framings != 0) {
+                    ByteBuf[] frames = new ByteBuf[FRAMINGS];
+                    long bytes = 0;
+                    for (int f = 0; f < FRAMINGS; f++) {
+                        if ((group.framings & (1 << f)) != 0) {
+                            frames[f] = encoded(encoded, f, alloc, text, payload).retainedDuplicate();
+                            bytes += frames[f].readableBytes();
+                        }
+                    }
+                    group.fanOut.handOff(new LoopFanOut.Handoff(group.members, except, frames, bytes));
                 }
-                FrameCodec codec = FrameCodec.of(member);
-                if (codec == null) {
-                    continue;
-                }
-                int slot = codec.framing().ordinal();
-                ByteBuf frame = encoded[slot];
-                if (frame == null) {
-                    frame = text != null
-                            ? codec.framing().encode(member.alloc(), text)
-                            : codec.framing().encode(member.alloc(), payload);
-                    encoded[slot] = frame;
-                }
-                // A failed write (member just closed) fires exceptionCaught on that member only.
-                member.writeAndFlush(frame.retainedDuplicate(), member.voidPromise());
             }
         } finally {
             for (ByteBuf frame : encoded) {
@@ -120,8 +214,19 @@ public final class Room {
         }
     }
 
+    private static ByteBuf encoded(ByteBuf[] encoded, int framing, ByteBufAllocator alloc,
+            @Nullable CharSequence text, @Nullable ByteBuf payload) {
+        ByteBuf frame = encoded[framing];
+        if (frame == null) {
+            Framing kind = FRAMING_KINDS[framing];
+            frame = text != null ? kind.encode(alloc, text) : kind.encode(alloc, payload);
+            encoded[framing] = frame;
+        }
+        return frame;
+    }
+
     @Override
     public String toString() {
-        return "Room(" + name + ", " + members.size() + " members)";
+        return "Room(" + name + ", " + channels.size() + " members)";
     }
 }

@@ -1,6 +1,7 @@
 package dev.relay.core;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class RoomRegistry {
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final SlowConsumerGuard guard;
+    /** The fan-out of each event loop that has members in a room here; counted, and dropped at 0. */
+    private final ConcurrentMap<EventLoop, LoopFanOut> fanOuts = new ConcurrentHashMap<>();
 
     /** Rooms without a cap on what they queue for a member ({@link SlowConsumerGuard#UNLIMITED}). */
     public RoomRegistry() {
@@ -41,7 +44,7 @@ public final class RoomRegistry {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(channel, "channel");
         return rooms.compute(name, (key, room) -> {
-            Room target = room != null ? room : new Room(key, guard);
+            Room target = room != null ? room : new Room(key, this);
             target.add(channel);
             return target;
         });
@@ -53,6 +56,20 @@ public final class RoomRegistry {
             current.remove(channel);
             return current.isEmpty() ? null : current;
         });
+    }
+
+    /** The fan-out of {@code loop}, counting one more member on it. */
+    LoopFanOut fanOutFor(EventLoop loop) {
+        return fanOuts.compute(loop, (key, fanOut) -> {
+            LoopFanOut target = fanOut != null ? fanOut : new LoopFanOut(key, guard);
+            target.members++;
+            return target;
+        });
+    }
+
+    /** Counts one member fewer on {@code fanOut}'s loop, forgetting the loop when it has none. */
+    void releaseFanOut(LoopFanOut fanOut) {
+        fanOuts.computeIfPresent(fanOut.loop, (key, current) -> --current.members == 0 ? null : current);
     }
 
     /** The room called {@code name}, or {@code null} if it has no members. */

@@ -46,8 +46,12 @@ final class ChatFixture implements AutoCloseable {
         channel.writeInbound(Unpooled.wrappedBuffer(bytes));
     }
 
-    /** Everything written to {@code channel} since the last call, as text lines (LINE framing). */
+    /**
+     * Everything written to {@code channel} since the last call, as text lines (LINE framing). Runs the
+     * channel's pending tasks first: room traffic is flushed by a task at the end of the loop's pass.
+     */
     static List<String> lines(EmbeddedChannel channel) {
+        channel.runPendingTasks();
         List<String> lines = new ArrayList<>();
         for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
             String text = out.toString(StandardCharsets.UTF_8);

@@ -293,6 +293,7 @@ class ChatHandlerTest {
         framed.writeInbound(Unpooled.buffer().writeInt(payload.length).writeBytes(payload));
         assertThat(lines(alice)).containsExactly("MSG lobby guest2 two lines ");
         type(alice, "hi there");
+        framed.runPendingTasks();
         ByteBuf frame = framed.readOutbound();
         assertThat(frame.readInt()).isEqualTo(frame.readableBytes());
         assertThat(frame.toString(StandardCharsets.UTF_8)).isEqualTo("MSG lobby alice hi there");
@@ -300,6 +301,7 @@ class ChatHandlerTest {
     }
 
     private static void releaseAll(EmbeddedChannel channel) {
+        channel.runPendingTasks();
         for (Object out; (out = channel.readOutbound()) != null; ) {
             ((ByteBuf) out).release();
         }

@@ -44,6 +44,7 @@ class SlowConsumerTest {
     }
 
     private static void drop(EmbeddedChannel channel) {
+        channel.runPendingTasks();
         for (Object out; (out = channel.readOutbound()) != null; ) {
             ((ByteBuf) out).release();
         }

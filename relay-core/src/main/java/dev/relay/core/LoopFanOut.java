@@ -1,0 +1,153 @@
+package dev.relay.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fan-out's presence on one event loop, shared by all rooms of a registry. It does two things:
+ * <ul>
+ *   <li><b>One flush per member per loop pass.</b> Frames written to members on this loop are not
+ *       flushed one by one: each member written to is marked, and one task at the end of the loop's
+ *       pass (after it has read everything ready) flushes each marked member once. A burst of N
+ *       messages to a member costs about one {@code writev}, not N.</li>
+ *   <li><b>One hand-off per message per loop.</b> A broadcast from another loop does not become a task
+ *       per recipient: it queues one {@link Handoff} carrying the encoded frames and the recipients on
+ *       this loop, and one drain task (scheduled only if none is pending) delivers every queued
+ *       hand-off in order.</li>
+ * </ul>
+ * What waits in the hand-off queue is bounded: past {@link #MAX_QUEUED_BYTES} the sender whose
+ * broadcast crossed the line stops being read until this loop has caught up (under half of it), so a
+ * loop that falls behind slows the publishers down rather than filling the heap.
+ *
+ * <p>Threading: {@link #handOff} may be called from any thread; everything else runs on {@link #loop}.
+ */
+final class LoopFanOut {
+
+    /** Encoded bytes that may wait for this loop before senders are paused. */
+    static final long MAX_QUEUED_BYTES = 8 << 20;
+    private static final int MAX_HANDOFFS_PER_DRAIN = 4096;
+
+    /**
+     * One broadcast's recipients on this loop and its frames, indexed by framing ordinal: one for each
+     * framing those recipients use, each a reference the hand-off owns.
+     */
+    record Handoff(Member[] members, @Nullable Channel except, @Nullable ByteBuf[] frames, long bytes) {
+        void release() {
+            for (ByteBuf frame : frames) {
+                if (frame != null) {
+                    frame.release();
+                }
+            }
+        }
+    }
+
+    final EventLoop loop;
+    private final SlowConsumerGuard guard;
+    /** Members in rooms on this loop; the registry drops this fan-out at 0. Guarded by the registry's map. */
+    int members;
+
+    private final ArrayList<Member> dirty = new ArrayList<>();
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushDirty;
+
+    private final Queue<Handoff> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final Queue<Channel> paused = new ConcurrentLinkedQueue<>();
+    private final Runnable drainTask = this::drain;
+
+    LoopFanOut(EventLoop loop, SlowConsumerGuard guard) {
+        this.loop = loop;
+        this.guard = guard;
+    }
+
+    /**
+     * Writes {@code frame} to {@code member} unless it is {@code except} or the slow-consumer guard
+     * refuses it, and marks it for this pass's flush. On the loop only; does not take {@code frame}.
+     */
+    void deliver(Member member, @Nullable Channel except, ByteBuf frame) {
+        if (member.channel == except || !guard.admit(member.channel)) {
+            return;
+        }
+        member.write(frame.retainedDuplicate());
+        if (!member.dirty) {
+            member.dirty = true;
+            dirty.add(member);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                loop.execute(flushTask);
+            }
+        }
+    }
+
+    private void flushDirty() {
+        flushScheduled = false;
+        for (int i = 0, n = dirty.size(); i < n; i++) {
+            Member member = dirty.get(i);
+            member.dirty = false;
+            member.flush();
+        }
+        dirty.clear();
+    }
+
+    /** Queues a broadcast for this loop's members; takes ownership of the hand-off's frames. Any thread. */
+    void handOff(Handoff handoff) {
+        inbox.add(handoff);
+        long queued = queuedBytes.addAndGet(handoff.bytes());
+        Channel sender = handoff.except();
+        if (queued > MAX_QUEUED_BYTES && sender != null && sender.config().isAutoRead()) {
+            sender.config().setAutoRead(false);
+            paused.add(sender);
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drainTask);
+            } catch (RejectedExecutionException shuttingDown) {
+                discardInbox(); // the loop is gone and its channels with it
+            }
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Handoff handoff;
+        int drained = 0;
+        while (drained < MAX_HANDOFFS_PER_DRAIN && (handoff = inbox.poll()) != null) {
+            drained++;
+            try {
+                for (Member member : handoff.members()) {
+                    if (member.framing >= 0) {
+                        deliver(member, handoff.except(), handoff.frames()[member.framing]);
+                    }
+                }
+            } finally {
+                handoff.release();
+                queuedBytes.addAndGet(-handoff.bytes());
+            }
+        }
+        flushDirty();
+        if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask); // more arrived: go on after the loop has served its I/O
+        }
+        if (!paused.isEmpty() && queuedBytes.get() < MAX_QUEUED_BYTES / 2) {
+            for (Channel sender; (sender = paused.poll()) != null; ) {
+                sender.config().setAutoRead(true);
+            }
+        }
+    }
+
+    private void discardInbox() {
+        for (Handoff handoff; (handoff = inbox.poll()) != null; ) {
+            handoff.release();
+            queuedBytes.addAndGet(-handoff.bytes());
+        }
+    }
+}

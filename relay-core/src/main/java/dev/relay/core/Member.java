@@ -1,0 +1,62 @@
+package dev.relay.core;
+
+import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.codec.FrameEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One channel's place in one room, with what the fan-out needs at hand so a delivery does no lookups:
+ * the framing, the pipeline context to write from, and the loop-confined "written but not flushed"
+ * mark.
+ *
+ * <p>Frames are written from the {@link FrameEncoder}'s context: they are already framed, so the
+ * handlers above the encoder (the chat protocol, an app's own) are skipped, while those below it
+ * (towards the socket: TLS, for instance) see them as they see every other write.
+ *
+ * <p>Threading: immutable apart from {@link #dirty}, which only the channel's event loop touches.
+ */
+final class Member {
+
+    final Channel channel;
+    final LoopFanOut fanOut;
+    /** The framing's ordinal, or -1 for a channel without a {@link FrameCodec} (nothing is written to it). */
+    final int framing;
+    final ChannelFutureListener closeListener;
+    private final @Nullable ChannelHandlerContext encoder;
+    private final ChannelPromise voidPromise;
+    /** Written to in this event loop pass and not flushed yet. */
+    boolean dirty;
+
+    Member(Channel channel, LoopFanOut fanOut, ChannelFutureListener closeListener) {
+        this.channel = channel;
+        this.fanOut = fanOut;
+        this.closeListener = closeListener;
+        FrameCodec codec = FrameCodec.of(channel);
+        this.framing = codec == null ? -1 : codec.framing().ordinal();
+        this.encoder = channel.pipeline().context(FrameEncoder.class);
+        this.voidPromise = channel.voidPromise();
+    }
+
+    /** Writes {@code frame} (ownership passes) without flushing. Call on the channel's event loop. */
+    void write(ByteBuf frame) {
+        if (encoder != null && !encoder.isRemoved()) {
+            encoder.write(frame, voidPromise);
+        } else {
+            channel.write(frame, voidPromise);
+        }
+    }
+
+    /** Flushes what {@link #write} wrote. Call on the channel's event loop. */
+    void flush() {
+        if (encoder != null && !encoder.isRemoved()) {
+            encoder.flush();
+        } else {
+            channel.flush();
+        }
+    }
+}
