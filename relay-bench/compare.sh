@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Measures our relay and nats-server with the same generator, in the same run, on this machine, and
+# prints a table of ours / NATS. Both servers listen on 127.0.0.1 only and are stopped on exit.
+#
+#   relay-bench/compare.sh                 # the standard matrix: median of 3 runs of 10 s after a 3 s warm-up
+#   SCALING=1 relay-bench/compare.sh       # also 1 -> 10/100/1000 subscribers and payloads 32 B to 4 KiB
+#   RUNS=1 DURATION=3 relay-bench/compare.sh   # a quick look
+#
+# Needs nats-server on the PATH (Debian: apt-get install -y nats-server), Java 17+ and Maven.
+# Every run's full output is kept under relay-bench/target/compare/.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+WINDOW=${WINDOW:-2000}
+SCALING=${SCALING:-0}
+RELAY_PORT=${RELAY_PORT:-17777}
+NATS_PORT=${NATS_PORT:-14222}
+# The server JVM options README.md recommends; leak detection is for tests, not for measuring.
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms32m -Xmx512m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled"}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx1g -Dio.netty.leakDetection.level=disabled"}
+OUT=${OUT:-"$root/relay-bench/target/compare"}
+
+if ! command -v nats-server >/dev/null; then
+    echo "compare.sh: nats-server is not on the PATH; install it first (Debian: apt-get install -y nats-server)" >&2
+    exit 2
+fi
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    mvn -B -ntp -q package -DskipTests
+fi
+mkdir -p "$OUT"
+
+relay_pid=
+nats_pid=
+stop_servers() {
+    for pid in $relay_pid $nats_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    relay_pid=
+    nats_pid=
+}
+trap stop_servers EXIT
+
+wait_port() {
+    for _ in $(seq 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "compare.sh: nothing listening on 127.0.0.1:$1" >&2
+    return 1
+}
+
+start_servers() {
+    # Limits stay on; the per-connection message rate limit and the per-address connection cap are
+    # raised, since every bench connection comes from 127.0.0.1 and publishes flat out.
+    # shellcheck disable=SC2086
+    java $RELAY_JAVA_OPTS -jar relay-server/target/relay-server.jar --host 127.0.0.1 --port "$RELAY_PORT" \
+        --rate 0 --max-connections-per-ip 0 >"$OUT/relay-server.log" 2>&1 &
+    relay_pid=$!
+    nats-server -a 127.0.0.1 -p "$NATS_PORT" >"$OUT/nats-server.log" 2>&1 &
+    nats_pid=$!
+    wait_port "$RELAY_PORT"
+    wait_port "$NATS_PORT"
+}
+
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# bench TARGET LOG ARGS...: one generator run; prints its RESULT line.
+bench() {
+    local target=$1 log=$2 port
+    shift 2
+    port=$([ "$target" = nats ] && echo "$NATS_PORT" || echo "$RELAY_PORT")
+    # shellcheck disable=SC2086
+    java $BENCH_JAVA_OPTS -jar relay-bench/target/relay-bench.jar --target "$target" --port "$port" "$@" >"$log" 2>&1 \
+        || echo "compare.sh: the generator reported a problem, see $log" >&2
+    grep '^RESULT' "$log" || echo "RESULT failed"
+}
+
+field() { # field NAME < RESULT line
+    sed -n "s/.* $1=\([0-9.]*\).*/\1/p"
+}
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print v[int((NR + 1) / 2)] }'
+}
+
+rows=()
+# measure NAME METRIC ARGS...: RUNS runs per server, the median of METRIC for each, and the ratio.
+measure() {
+    local name=$1 metric=$2
+    shift 2
+    local ours theirs
+    for target in relay nats; do
+        for run in $(seq "$RUNS"); do
+            bench "$target" "$OUT/$name-$target-$run.log" -w "$WARMUP" -d "$DURATION" "$@" | field "$metric"
+        done | median >"$OUT/$name-$target.median"
+    done
+    ours=$(cat "$OUT/$name-relay.median")
+    theirs=$(cat "$OUT/$name-nats.median")
+    rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
+        "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
+    echo "${rows[-1]}"
+}
+
+# idle NAME: 10,000 connections in 100 rooms, fresh servers per run; server RSS and time to connect.
+idle() {
+    local name=$1 target pid rss connect
+    for target in relay nats; do
+        for run in $(seq "$RUNS"); do
+            start_servers
+            pid=$([ "$target" = nats ] && echo "$nats_pid" || echo "$relay_pid")
+            bench "$target" "$OUT/$name-$target-$run.log" -P 0 -S 10000 --rooms 100 -d 4 --ready-file "$OUT/ready" &
+            local bench_pid=$!
+            for _ in $(seq 600); do [ -e "$OUT/ready" ] && break; sleep 0.05; done
+            sleep 2
+            rss=$(rss_mib "$pid")
+            wait "$bench_pid" || true
+            rm -f "$OUT/ready"
+            connect=$(field connect_ms <"$OUT/$name-$target-$run.log" | tail -1)
+            echo "$rss $connect" >>"$OUT/$name-$target.samples"
+            stop_servers
+        done
+    done
+    for metric in rss_mib connect_ms; do
+        local col=$([ $metric = rss_mib ] && echo 1 || echo 2) ours theirs
+        ours=$(awk -v c="$col" '{ print $c }' "$OUT/$name-relay.samples" | median)
+        theirs=$(awk -v c="$col" '{ print $c }' "$OUT/$name-nats.samples" | median)
+        rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
+            "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
+        echo "${rows[-1]}"
+    done
+}
+
+rm -f "$OUT"/*.median "$OUT"/*.samples "$OUT/ready"
+echo "$(nproc) cores, $(java -version 2>&1 | head -1), $(nats-server --version)"
+echo "median of $RUNS runs of ${DURATION}s after ${WARMUP}s warm-up; max-rate window $WINDOW messages per publisher"
+printf '%-22s %-12s %14s %14s %8s\n' case metric relay nats-server ratio
+start_servers
+measure "1x100 100B"   msgs_per_s -P 1 -S 100 -s 100 --window "$WINDOW"
+measure "10x100 100B"  msgs_per_s -P 10 -S 100 -s 100 --window "$WINDOW"
+measure "1x1000 200/s" p99_us     -P 1 -S 1000 -s 100 --rate 200
+measure "1x100 4KiB"   mb_per_s   -P 1 -S 100 -s 4096 --window "$WINDOW"
+if [ "$SCALING" = 1 ]; then
+    measure "1x10 100B"    msgs_per_s -P 1 -S 10 -s 100 --window "$WINDOW"
+    measure "1x1000 100B"  msgs_per_s -P 1 -S 1000 -s 100 --window "$WINDOW"
+    measure "1x100 32B"    msgs_per_s -P 1 -S 100 -s 32 --window "$WINDOW"
+    measure "1x100 1KiB"   mb_per_s   -P 1 -S 100 -s 1024 --window "$WINDOW"
+fi
+stop_servers
+idle "10k idle, 100 rooms"
+echo
+printf '%-22s %-12s %14s %14s %8s\n' case metric relay nats-server ratio | tee "$OUT/results.txt"
+printf '%s\n' "${rows[@]}" | tee -a "$OUT/results.txt"

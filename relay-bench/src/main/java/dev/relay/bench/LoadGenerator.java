@@ -1,0 +1,147 @@
+package dev.relay.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The load generator's command line: one run against one server, printed for people and as one
+ * {@code RESULT key=value} line for scripts. Exit status 0 for a clean run, 1 if anything was lost,
+ * reordered or went wrong, 2 for bad options.
+ */
+@Command(name = "relay-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Drives a relay (or nats-server) with P publishers and S subscribers and measures delivered "
+                        + "messages/s, loss and latency percentiles.",
+                "Start the relay with --rate 0 (no per-connection message limit) and, for many "
+                        + "connections from one machine, a raised --max-connections-per-ip."})
+public final class LoadGenerator implements Callable<Integer> {
+
+    @Option(names = "--target", paramLabel = "relay|relay-length|nats",
+            description = "Server protocol: our relay with line or length framing, or NATS (default: ${DEFAULT-VALUE}).")
+    String target = "relay";
+
+    @Option(names = "--host", description = "Server address (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = {"-p", "--port"}, description = "Server port (default: 7777 for the relay, 4222 for nats).")
+    Integer port;
+
+    @Option(names = {"-P", "--publishers"}, description = "Publishing connections (default: ${DEFAULT-VALUE}).")
+    int publishers = 1;
+
+    @Option(names = {"-S", "--subscribers"}, description = "Subscribing connections (default: ${DEFAULT-VALUE}).")
+    int subscribers = 100;
+
+    @Option(names = "--rooms", description = "Rooms (NATS subjects); connection i uses room i % ROOMS (default: ${DEFAULT-VALUE}).")
+    int rooms = 1;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "BYTES",
+            description = "Payload size, at least " + Payload.HEADER + " (default: ${DEFAULT-VALUE}).")
+    int size = 100;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND",
+            description = "Messages per second per publisher, on a fixed schedule with latency from the intended "
+                    + "send time; 0 for max rate (default: ${DEFAULT-VALUE}).")
+    double rate = 0;
+
+    @Option(names = "--window", paramLabel = "MESSAGES",
+            description = "Max rate: messages a publisher may be ahead of its slowest subscriber (default: ${DEFAULT-VALUE}).")
+    long window = 2000;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "SECONDS", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).")
+    double warmup = 3;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "SECONDS", description = "Measured seconds; with no publishers, "
+            + "how long to hold the connections open (default: ${DEFAULT-VALUE}).")
+    double duration = 10;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "After the publishers stop, how long to wait for the last messages (default: ${DEFAULT-VALUE}).")
+    double drainTimeout = 10;
+
+    @Option(names = "--threads", description = "Generator event loop threads (default: ${DEFAULT-VALUE}).")
+    int threads = 2;
+
+    @Option(names = "--connect-concurrency", paramLabel = "N",
+            description = "Connections being set up at once (default: ${DEFAULT-VALUE}).")
+    int connectConcurrency = 200;
+
+    @Option(names = "--ready-file", paramLabel = "PATH",
+            description = "Once every connection is ready, write the connect time in ms to this file (for scripts).")
+    Path readyFile;
+
+    @Option(names = "--no-native", negatable = false, description = "Use NIO even where epoll is available.")
+    boolean noNative;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchConfig config = config();
+        BenchResult result = new Bench(config, connectNanos -> {
+            System.out.printf(Locale.ROOT, "ready: %d connections in %.0f ms%n",
+                    config.publishers() + config.subscribers(), connectNanos / 1e6);
+            if (readyFile != null) {
+                try {
+                    Files.writeString(readyFile, Long.toString(connectNanos / 1_000_000));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + readyFile, e);
+                }
+            }
+        }).run();
+        System.out.print(result.describe());
+        System.out.println(result.resultLine());
+        return result.clean() ? 0 : 1;
+    }
+
+    BenchConfig config() {
+        check(publishers >= 0 && publishers <= Payload.MAX_PUBLISHERS, "--publishers must be 0 to " + Payload.MAX_PUBLISHERS);
+        check(subscribers >= 0, "--subscribers must not be negative");
+        check(publishers + subscribers > 0, "nothing to do: --publishers and --subscribers are both 0");
+        check(rooms >= 1, "--rooms must be at least 1");
+        check(size >= Payload.HEADER, "--size must be at least " + Payload.HEADER + " bytes (the bench header)");
+        check(size <= 1 << 20, "--size must be at most 1048576");
+        check(rate >= 0, "--rate must not be negative");
+        check(window >= 1, "--window must be at least 1");
+        check(warmup >= 0 && duration > 0 && drainTimeout >= 0, "--warmup and --drain-timeout must not be negative, --duration must be positive");
+        check(threads >= 1, "--threads must be at least 1");
+        check(connectConcurrency >= 1, "--connect-concurrency must be at least 1");
+        BenchConfig config = new BenchConfig(host, port != null ? port : target.equals("nats") ? 4222 : 7777, target,
+                publishers, subscribers, rooms, size, rate, window, seconds(warmup), seconds(duration),
+                seconds(drainTimeout), threads, connectConcurrency, !noNative);
+        config.wire(); // checks the target
+        return config;
+    }
+
+    private static Duration seconds(double value) {
+        return Duration.ofNanos((long) (value * 1e9));
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new LoadGenerator());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("relay-bench: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        commandLine.setParameterExceptionHandler((e, args1) -> {
+            e.getCommandLine().getErr().println("relay-bench: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(commandLine.execute(args));
+    }
+}

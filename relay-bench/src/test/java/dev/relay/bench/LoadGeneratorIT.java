@@ -1,0 +1,160 @@
+package dev.relay.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.relay.core.codec.Framing;
+import dev.relay.server.RelayServer;
+import dev.relay.server.RelayServerConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The regression guard CI runs: the packaged generator, as {@code relay-bench/compare.sh} runs it,
+ * briefly against our relay (both framings, max and fixed rate) and against a real nats-server. It
+ * asserts that everything sent arrived, in order, and that problems are reported; never a speed.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LoadGeneratorIT {
+
+    private static final Path JAR = Path.of("target", "relay-bench.jar");
+
+    private record Run(int exit, String output, Map<String, String> result) {
+        double number(String key) {
+            return Double.parseDouble(result.get(key));
+        }
+    }
+
+    private static Run generator(int port, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                JAR.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--drain-timeout", "20"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Map<String, String> result = new TreeMap<>();
+        output.lines().filter(line -> line.startsWith("RESULT ")).findFirst().ifPresent(line -> {
+            for (String pair : line.substring(7).split(" ")) {
+                String[] kv = pair.split("=", 2);
+                result.put(kv[0], kv[1]);
+            }
+        });
+        return new Run(process.exitValue(), output, result);
+    }
+
+    private static RelayServer relay(Framing framing, int messagesPerSecond) {
+        return new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).framing(framing)
+                .messageRate(messagesPerSecond, 500).build()).start();
+    }
+
+    private static void assertClean(Run run, long expectedDeliveries) {
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.number("loss")).as(run.output()).isZero();
+        assertThat(run.number("misordered")).isZero();
+        assertThat(run.number("problems")).isZero();
+        assertThat(run.number("delivered")).isEqualTo(run.number("expected")).isGreaterThanOrEqualTo(expectedDeliveries);
+        assertThat(run.number("msgs_per_s")).isPositive();
+        assertThat(run.number("p99_us")).isPositive();
+    }
+
+    @Test
+    void maxRateAgainstTheRelayLosesNothingInEitherFraming() throws Exception {
+        for (Framing framing : Framing.values()) {
+            try (RelayServer server = relay(framing, 0)) {
+                Run run = generator(server.port(), "--target", framing == Framing.LINE ? "relay" : "relay-length",
+                        "-P", "2", "-S", "10", "--rooms", "2", "-w", "0.5", "-d", "1.5", "--window", "500");
+                // each publisher's room has 5 subscribers; at least one window each must have gone round
+                assertClean(run, 2 * 5 * 500L);
+                assertThat(run.output()).contains("ready: 12 connections");
+            }
+        }
+    }
+
+    @Test
+    void fixedRateSendsOnScheduleAndMeasuresFromTheIntendedSendTime() throws Exception {
+        try (RelayServer server = relay(Framing.LINE, 0)) {
+            Run run = generator(server.port(), "-P", "1", "-S", "20", "--rate", "400", "-w", "0.5", "-d", "1.5");
+            assertClean(run, 20 * 400L);
+            // 2 s at 400/s: the schedule, not the server, sets how many were sent
+            assertThat(run.number("sent")).isBetween(700.0, 900.0);
+        }
+    }
+
+    @Test
+    void aServerRefusingMessagesIsAProblemAndTheExitStatusSaysSo() throws Exception {
+        try (RelayServer server = relay(Framing.LINE, 200)) { // the default rate limit: flat out is refused
+            Run run = generator(server.port(), "-P", "1", "-S", "2", "-w", "0", "-d", "1", "--drain-timeout", "1");
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.output()).contains("problem: publisher 0 got: ERR rate-limited");
+        }
+    }
+
+    @Test
+    void nothingListeningAndBadOptionsGetOneClearLine() throws Exception {
+        int free;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            free = socket.getLocalPort();
+        }
+        Run refused = generator(free, "-P", "1", "-S", "1", "-d", "1");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.output()).contains("problem: cannot connect");
+
+        Run bad = generator(free, "--size", "8");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.output().strip()).isEqualTo("relay-bench: --size must be at least 32 bytes (the bench header)");
+        Run unknown = generator(free, "--target", "redis");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.output()).contains("unknown target 'redis'");
+    }
+
+    @Test
+    void natsServerIsDrivenByTheSameGenerator() throws Exception {
+        Optional<Path> nats = Stream.of(System.getenv("PATH").split(":"), new String[] {"/usr/sbin", "/usr/local/bin"})
+                .flatMap(Stream::of).map(dir -> Path.of(dir, "nats-server")).filter(Files::isExecutable).findFirst();
+        assumeTrue(nats.isPresent() || System.getenv("RELAY_BENCH_REQUIRE_NATS") != null,
+                "nats-server is not installed (.ci/run installs it)");
+        assertThat(nats).as("nats-server on the PATH").isPresent();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process server = new ProcessBuilder(nats.get().toString(), "-a", "127.0.0.1", "-p", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitListening(port);
+            Run run = generator(port, "--target", "nats", "-P", "2", "-S", "10", "-w", "0.5", "-d", "1.5",
+                    "--window", "500");
+            assertClean(run, 2 * 10 * 500L);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                assertThat(System.nanoTime()).as("nats-server listening on " + port).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(20); // polling a port another process opens: nothing to await on
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.relay.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WireTest {
+
+    /** Collects what a parser finds, decoding each payload's header. */
+    private static final class Collected implements Wire.Sink {
+        final List<String> messages = new ArrayList<>();
+        final List<String> controls = new ArrayList<>();
+
+        @Override
+        public void message(ByteBuf in, int start, int length) {
+            messages.add(Payload.stamp(in, start) + "/" + Payload.publisher(in, start) + "/" + Payload.seq(in, start)
+                    + "/" + length);
+        }
+
+        @Override
+        public void control(String line) {
+            controls.add(line);
+        }
+    }
+
+    private static ByteBuf ascii(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    }
+
+    private static String payload(long stamp, int publisher, long seq, int size) {
+        ByteBuf buf = Unpooled.buffer();
+        Payload.write(buf, size, stamp, publisher, seq);
+        String text = buf.toString(StandardCharsets.US_ASCII);
+        buf.release();
+        return text;
+    }
+
+    @Test
+    void aPayloadCarriesItsStampPublisherAndSequenceInPrintableHex() {
+        String text = payload(0x1234_5678_9abcL, 65535, 0xfff_ffff_ffffL, 40);
+        assertThat(text).hasSize(40).matches("[0-9a-f]{32}x{8}");
+        ByteBuf buf = ascii(text);
+        assertThat(Payload.stamp(buf, 0)).isEqualTo(0x1234_5678_9abcL);
+        assertThat(Payload.publisher(buf, 0)).isEqualTo(65535);
+        assertThat(Payload.seq(buf, 0)).isEqualTo(0xfff_ffff_ffffL);
+        buf.release();
+    }
+
+    @Test
+    void relayLinesAreParsedInPlaceAcrossReadsAndOtherLinesAreControl() {
+        Wire wire = Wire.relayLines();
+        String line = "MSG bench0 guest7 " + payload(99, 3, 41, 50) + "\n";
+        ByteBuf in = ascii("WELCOME guest7 lobby hi\r\n" + line + line.substring(0, 20));
+        Collected got = new Collected();
+        wire.parse(in, got);
+        assertThat(got.controls).containsExactly("WELCOME guest7 lobby hi");
+        assertThat(got.messages).containsExactly("99/3/41/50");
+        assertThat(in.readableBytes()).as("the partial line waits").isEqualTo(20);
+        in.writeCharSequence(line.substring(20) + "PONG ready\n", StandardCharsets.US_ASCII);
+        wire.parse(in, got);
+        assertThat(got.messages).containsExactly("99/3/41/50", "99/3/41/50");
+        assertThat(got.controls).last().matches(wire::isReady);
+        in.release();
+    }
+
+    @Test
+    void relayLengthFramesAreParsedAndWrittenWithTheirPrefix() {
+        Wire wire = Wire.relayLength();
+        ByteBuf out = Unpooled.buffer();
+        wire.writePublish(out, "bench0", 64, 5, 1, 2);
+        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 64)).isEqualTo(68);
+        assertThat(out.getInt(0)).isEqualTo(64);
+        out.release();
+
+        byte[] msg = ("MSG bench0 bob " + payload(5, 1, 2, 64)).getBytes(StandardCharsets.US_ASCII);
+        byte[] err = "ERR rate-limited slow down".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf in = Unpooled.buffer().writeInt(msg.length).writeBytes(msg).writeInt(err.length).writeBytes(err)
+                .writeInt(msg.length).writeBytes(msg, 0, 10);
+        Collected got = new Collected();
+        wire.parse(in, got);
+        assertThat(got.messages).containsExactly("5/1/2/64");
+        assertThat(got.controls).containsExactly("ERR rate-limited slow down");
+        assertThat(wire.isProblem(got.controls.get(0))).isTrue();
+        assertThat(in.readableBytes()).isEqualTo(14);
+        in.release();
+    }
+
+    @Test
+    void natsMessagesWaitForTheirWholePayloadAndPingsAreAnswered() {
+        Wire wire = Wire.nats();
+        ByteBuf out = Unpooled.buffer();
+        wire.writePublish(out, "bench0", 100, 7, 2, 9);
+        String pub = out.toString(StandardCharsets.US_ASCII);
+        assertThat(pub).startsWith("PUB bench0 100\r\n").endsWith("x\r\n");
+        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 100));
+        out.release();
+
+        String body = payload(7, 2, 9, 100);
+        String stream = "INFO {\"server_id\":\"x\"}\r\nMSG bench0 1 100\r\n" + body + "\r\nPING\r\nMSG bench0 1 100\r\n"
+                + body + "\r\n";
+        ByteBuf in = ascii(stream.substring(0, stream.length() - 30));
+        Collected got = new Collected();
+        wire.parse(in, got);
+        assertThat(got.messages).containsExactly("7/2/9/100");
+        assertThat(got.controls).containsExactly("INFO {\"server_id\":\"x\"}", "PING");
+        assertThat(wire.reply("PING")).isEqualTo("PONG\r\n");
+        in.writeCharSequence(stream.substring(stream.length() - 30), StandardCharsets.US_ASCII);
+        wire.parse(in, got);
+        assertThat(got.messages).hasSize(2);
+        assertThat(in.isReadable()).isFalse();
+        assertThat(wire.isProblem("-ERR 'Slow Consumer'")).isTrue();
+        in.release();
+    }
+}
