@@ -98,7 +98,7 @@ class LoadGeneratorIT {
     @Test
     void aServerRefusingMessagesIsAProblemAndTheExitStatusSaysSo() throws Exception {
         try (RelayServer server = relay(Framing.LINE, 200)) { // the default rate limit: flat out is refused
-            Run run = generator(server.port(), "-P", "1", "-S", "2", "-w", "0", "-d", "1", "--drain-timeout", "1");
+            Run run = generator(server.port(), "-P", "1", "-S", "2", "-w", "0", "-d", "1");
             assertThat(run.exit()).isEqualTo(1);
             assertThat(run.output()).contains("problem: publisher 0 got: ERR rate-limited");
         }
