@@ -1,5 +1,6 @@
 package dev.relay.core;
 
+import dev.relay.core.codec.FrameBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -14,10 +15,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The fan-out's presence on one event loop, shared by all rooms of a registry. It does two things:
  * <ul>
- *   <li><b>One flush per member per loop pass.</b> Frames written to members on this loop are not
- *       flushed one by one: each member written to is marked, and one task at the end of the loop's
- *       pass (after it has read everything ready) flushes each marked member once. A burst of N
- *       messages to a member costs about one {@code writev}, not N.</li>
+ *   <li><b>One write and one flush per member per loop pass.</b> A frame for a member on this loop is
+ *       copied into the member's {@link FrameBatch}; one task at the end of the loop's pass (after it
+ *       has read everything ready) writes and flushes each batch once. A burst of N messages to a
+ *       member costs one buffer and about one {@code write} syscall, not N, and nothing per message
+ *       goes through the channel's outbound queue.</li>
  *   <li><b>One hand-off per message per loop.</b> A broadcast from another loop does not become a task
  *       per recipient: it queues one {@link Handoff} carrying the encoded frames and the recipients on
  *       this loop, and one drain task (scheduled only if none is pending) delivers every queued
@@ -34,6 +36,8 @@ final class LoopFanOut {
     /** Encoded bytes that may wait for this loop before senders are paused. */
     static final long MAX_QUEUED_BYTES = 8 << 20;
     private static final int MAX_HANDOFFS_PER_DRAIN = 4096;
+    /** A member's batch is written out (not yet flushed) when it would grow past this. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
 
     /**
      * One broadcast's recipients on this loop and its frames, indexed by framing ordinal: one for each
@@ -70,14 +74,22 @@ final class LoopFanOut {
     }
 
     /**
-     * Writes {@code frame} to {@code member} unless it is {@code except} or the slow-consumer guard
-     * refuses it, and marks it for this pass's flush. On the loop only; does not take {@code frame}.
+     * Appends {@code frame} to {@code member}'s batch unless it is {@code except} or the slow-consumer
+     * guard refuses it, and marks it for this pass's flush. On the loop only; does not take {@code frame}.
      */
     void deliver(Member member, @Nullable Channel except, ByteBuf frame) {
-        if (member.channel == except || !guard.admit(member.channel)) {
+        if (member.channel == except) {
             return;
         }
-        member.write(frame.retainedDuplicate());
+        FrameBatch batch = member.batch;
+        int waiting = batch.size();
+        if (!guard.admit(member.channel, waiting)) {
+            return;
+        }
+        if (waiting > 0 && waiting + frame.readableBytes() > MAX_BATCH_BYTES) {
+            member.write(batch.take()); // a full batch goes to the channel now, flushed with the rest
+        }
+        batch.append(frame);
         if (!member.dirty) {
             member.dirty = true;
             dirty.add(member);
@@ -93,6 +105,10 @@ final class LoopFanOut {
         for (int i = 0, n = dirty.size(); i < n; i++) {
             Member member = dirty.get(i);
             member.dirty = false;
+            ByteBuf waiting = member.batch.take();
+            if (waiting != null) {
+                member.write(waiting);
+            }
             member.flush();
         }
         dirty.clear();

@@ -1,5 +1,6 @@
 package dev.relay.core;
 
+import dev.relay.core.codec.FrameBatch;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.codec.FrameEncoder;
 import io.netty.buffer.ByteBuf;
@@ -11,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One channel's place in one room, with what the fan-out needs at hand so a delivery does no lookups:
- * the framing, the pipeline context to write from, and the loop-confined "written but not flushed"
- * mark.
+ * the framing, the channel's {@link FrameBatch}, the pipeline context to write from, and the
+ * loop-confined "has a batch waiting for this pass's flush" mark.
  *
  * <p>Frames are written from the {@link FrameEncoder}'s context: they are already framed, so the
  * handlers above the encoder (the chat protocol, an app's own) are skipped, while those below it
@@ -27,6 +28,8 @@ final class Member {
     /** The framing's ordinal, or -1 for a channel without a {@link FrameCodec} (nothing is written to it). */
     final int framing;
     final ChannelFutureListener closeListener;
+    /** The channel's batch (shared with its other rooms): what this pass has for it so far. */
+    final FrameBatch batch;
     private final @Nullable ChannelHandlerContext encoder;
     private final ChannelPromise voidPromise;
     /** Written to in this event loop pass and not flushed yet. */
@@ -40,6 +43,7 @@ final class Member {
         this.framing = codec == null ? -1 : codec.framing().ordinal();
         this.encoder = channel.pipeline().context(FrameEncoder.class);
         this.voidPromise = channel.voidPromise();
+        this.batch = FrameBatch.of(channel);
     }
 
     /** Writes {@code frame} (ownership passes) without flushing. Call on the channel's event loop. */

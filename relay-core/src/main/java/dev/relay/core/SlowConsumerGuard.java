@@ -61,10 +61,18 @@ public final class SlowConsumerGuard {
      * write of relayed traffic to a client (room fan-out, private messages) goes through this.
      */
     public boolean admit(Channel member) {
+        return admit(member, 0);
+    }
+
+    /**
+     * As {@link #admit(Channel)}, counting {@code unwritten} more bytes queued for {@code member} that
+     * its channel does not know of yet (a fan-out batch).
+     */
+    public boolean admit(Channel member, long unwritten) {
         if (maxPendingBytes == Long.MAX_VALUE) {
             return true;
         }
-        long pending = pendingBytes(member);
+        long pending = pendingBytes(member) + unwritten;
         if (pending <= maxPendingBytes) {
             return true;
         }

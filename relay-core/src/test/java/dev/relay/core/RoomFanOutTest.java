@@ -183,4 +183,61 @@ class RoomFanOutTest {
         assertThat(gone.lines()).isEmpty();
         assertThat(room.size()).isEqualTo(2);
     }
+
+    /** A message that counts how often its first character is read: once per encoding. */
+    private static final class CountingText implements CharSequence {
+        private final String text;
+        final AtomicInteger firstCharReads = new AtomicInteger();
+
+        CountingText(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index == 0) {
+                firstCharReads.incrementAndGet();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    @Test
+    void aMessageIsEncodedOnceHoweverManyMembersAndLoopsHearIt() throws Exception {
+        startServer();
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(member("m" + i, i % 2 == 0 ? loopA : loopB));
+        }
+        Room room = rooms.join("room", members.get(0).channel());
+        CountingText alone = new CountingText("alone");
+        loopA.submit(() -> room.broadcast(null, alone)).sync();
+        for (Member m : members.subList(1, members.size())) {
+            rooms.join("room", m.channel());
+        }
+        CountingText everyone = new CountingText("everyone");
+        loopA.submit(() -> room.broadcast(null, everyone)).sync();
+
+        for (Member m : members) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> m.lines().contains("everyone"));
+        }
+        assertThat(alone.firstCharReads.get()).isPositive();
+        assertThat(everyone.firstCharReads.get()).as("reads of a message for 6 members on 2 loops, vs for 1")
+                .isEqualTo(alone.firstCharReads.get());
+    }
 }

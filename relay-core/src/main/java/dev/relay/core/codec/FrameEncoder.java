@@ -11,6 +11,8 @@ import io.netty.channel.ChannelPromise;
  * UTF-8 frame; a {@link ByteBuf} is taken to be wire bytes already framed (as a room's fan-out writes
  * them) and passes through untouched. Anything else passes through too.
  *
+ * <p>A {@link FrameBatch} waiting on the channel is written before each message, to keep order.
+ *
  * <p>Adding it to a pipeline records its codec on the channel ({@link FrameCodec#of}).
  *
  * <p>Stateless and {@link Sharable}; obtain it from {@link FrameCodec#encoder()}.
@@ -31,6 +33,13 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        FrameBatch batch = FrameBatch.peek(ctx.channel());
+        if (batch != null) {
+            ByteBuf waiting = batch.take(); // room traffic appended earlier goes first
+            if (waiting != null) {
+                ctx.write(waiting, ctx.voidPromise());
+            }
+        }
         if (msg instanceof CharSequence text) {
             ctx.write(codec.encode(ctx.alloc(), text), promise);
         } else {

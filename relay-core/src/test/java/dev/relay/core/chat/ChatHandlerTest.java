@@ -55,6 +55,17 @@ class ChatHandlerTest {
     }
 
     @Test
+    void aReplyNeverOvertakesRoomTrafficWaitingToBeFlushed() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "first");
+        type(alice, "second");
+        // bob's room traffic waits for his loop's end-of-pass flush; his own reply is written now
+        type(bob, "/ping 1");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice first", "MSG lobby alice second", "PONG 1");
+    }
+
+    @Test
     void blankLinesAreIgnoredAndDoubleSlashEscapesALeadingSlash() {
         EmbeddedChannel alice = fixture.connect("alice");
         EmbeddedChannel bob = fixture.connect("bob");
