@@ -19,13 +19,14 @@ import org.jspecify.annotations.Nullable;
  * channel as soon as it closes. Rooms are made and removed by a {@link RoomRegistry}.
  *
  * <p>A broadcast encodes the message once per framing in use among the members (one pooled direct
- * buffer each; in practice one) and gives every member but the sender a retained duplicate of those
- * exact bytes. Members are indexed by event loop:
+ * buffer each; in practice one) and copies those exact bytes into each recipient's {@link
+ * dev.relay.core.codec.FrameBatch}; the encoded buffer is shared read-only between loops (absolute
+ * reads only, never its indices) and released by whoever is last. Members are indexed by event loop:
  * <ul>
- *   <li>members on the caller's own loop are written to at once, without a flush; each is flushed once
- *       at the end of the loop's pass, however many messages it got in that pass;</li>
+ *   <li>members on the caller's own loop get the bytes at once, in their batch; each batch is written
+ *       and flushed once at the end of the loop's pass, however many messages it holds;</li>
  *   <li>for each other loop, the broadcast is handed over once, with the frames and that loop's
- *       members, and that loop writes and flushes them the same way.</li>
+ *       members, and that loop batches, writes and flushes them the same way.</li>
  * </ul>
  * No locks, future maps or per-recipient tasks are on this path. Writes to one member from one sender
  * keep their order, so each receiver sees a sender's messages in the order that sender's event loop
@@ -198,7 +199,7 @@ public final class Room {
                     long bytes = 0;
                     for (int f = 0; f < FRAMINGS; f++) {
                         if ((group.framings & (1 << f)) != 0) {
-                            frames[f] = encoded(encoded, f, alloc, text, payload).retainedDuplicate();
+                            frames[f] = encoded(encoded, f, alloc, text, payload).retain(); // read-only from here on
                             bytes += frames[f].readableBytes();
                         }
                     }
