@@ -30,7 +30,7 @@ record BenchConfig(
 
     Wire wire() {
         return switch (target) {
-            case "relay" -> Wire.relayLines();
+            case "relay" -> Wire.relayLines(size);
             case "relay-length" -> Wire.relayLength();
             case "nats" -> Wire.nats();
             default -> throw new IllegalArgumentException("unknown target '" + target + "': use relay, relay-length or nats");

@@ -18,6 +18,10 @@ class WireTest {
 
         @Override
         public void message(ByteBuf in, int start, int length) {
+            if (length < Payload.HEADER) {
+                messages.add("short/" + length);
+                return;
+            }
             messages.add(Payload.stamp(in, start) + "/" + Payload.publisher(in, start) + "/" + Payload.seq(in, start)
                     + "/" + length);
         }
@@ -53,18 +57,29 @@ class WireTest {
 
     @Test
     void relayLinesAreParsedInPlaceAcrossReadsAndOtherLinesAreControl() {
-        Wire wire = Wire.relayLines();
-        String line = "MSG bench0 guest7 " + payload(99, 3, 41, 50) + "\n";
-        ByteBuf in = ascii("WELCOME guest7 lobby hi\r\n" + line + line.substring(0, 20));
-        Collected got = new Collected();
-        wire.parse(in, got);
-        assertThat(got.controls).containsExactly("WELCOME guest7 lobby hi");
-        assertThat(got.messages).containsExactly("99/3/41/50");
-        assertThat(in.readableBytes()).as("the partial line waits").isEqualTo(20);
-        in.writeCharSequence(line.substring(20) + "PONG ready\n", StandardCharsets.US_ASCII);
-        wire.parse(in, got);
-        assertThat(got.messages).containsExactly("99/3/41/50", "99/3/41/50");
-        assertThat(got.controls).last().matches(wire::isReady);
+        for (int expectedSize : new int[] {50, 64}) { // the bench's size (fast path), or not (scanned)
+            Wire wire = Wire.relayLines(expectedSize);
+            String line = "MSG bench0 guest7 " + payload(99, 3, 41, 50) + "\n";
+            ByteBuf in = ascii("WELCOME guest7 lobby hi\r\n" + line + line.substring(0, 20));
+            Collected got = new Collected();
+            wire.parse(in, got);
+            assertThat(got.controls).containsExactly("WELCOME guest7 lobby hi");
+            assertThat(got.messages).containsExactly("99/3/41/50");
+            assertThat(in.readableBytes()).as("the partial line waits").isEqualTo(20);
+            in.writeCharSequence(line.substring(20) + "MSG bench0 guest7 x\nPONG ready\n", StandardCharsets.US_ASCII);
+            wire.parse(in, got);
+            assertThat(got.messages).containsExactly("99/3/41/50", "99/3/41/50", "short/1");
+            assertThat(got.controls).last().matches(wire::isReady);
+            in.release();
+        }
+    }
+
+    @Test
+    void hexIsDecodedEightDigitsAtATime() {
+        ByteBuf in = ascii("0123456789abcdef");
+        assertThat(Payload.hex8(in, 0)).isEqualTo(0x01234567L);
+        assertThat(Payload.hex8(in, 8)).isEqualTo(0x89abcdefL);
+        assertThat(Payload.hex8(in, 4)).isEqualTo(0x456789abL);
         in.release();
     }
 
