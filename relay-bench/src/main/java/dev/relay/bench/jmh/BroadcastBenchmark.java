@@ -151,7 +151,10 @@ public class BroadcastBenchmark {
         broadcasts += BATCH;
     }
 
-    /** Every message sent so far arrived and was released; nothing waits on any member. */
+    /**
+     * Every message sent so far arrived and was released; nothing waits on any member. Checked in bytes:
+     * the fan-out batches many frames into one buffer, so the sink's read count is not a frame count.
+     */
     @TearDown(Level.Iteration)
     public void checkDrained() throws Exception {
         long expected = broadcasts * (members - 1);
@@ -169,9 +172,9 @@ public class BroadcastBenchmark {
             }
             return new long[] {messages, bytes, pending};
         }).get();
-        if (seen[0] != expected || seen[1] != expectedBytes || seen[2] != 0) {
-            throw new IllegalStateException("delivered " + seen[0] + " messages, " + seen[1] + " bytes, "
-                    + seen[2] + " bytes pending; expected " + expected + " messages, " + expectedBytes
+        if (seen[1] != expectedBytes || seen[2] != 0) {
+            throw new IllegalStateException("delivered " + seen[1] + " bytes in " + seen[0] + " reads, "
+                    + seen[2] + " bytes pending; expected " + expected + " messages of " + (LINE_BYTES + 1)
                     + " bytes, none pending");
         }
     }
