@@ -231,8 +231,9 @@ final class ChatCommands {
         return true;
     }
 
+    /** Replies are only written here; {@link ChatHandler} flushes them once per read, on read-complete. */
     private static void reply(ChannelHandlerContext ctx, String line) {
-        ctx.writeAndFlush(line, ctx.voidPromise());
+        ctx.write(line, ctx.voidPromise());
     }
 
     private static void error(ChannelHandlerContext ctx, ErrorCode code, String text) {

@@ -154,6 +154,16 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Flushes the replies to everything read in this batch at once: a client that sends several
+     * commands in one packet gets its answers in one write.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
     /** With an {@link IdleStateHandler} before it: a connection silent for its reader-idle time is closed. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
