@@ -99,16 +99,17 @@ median() {
 rows=()
 # measure NAME METRIC ARGS...: RUNS runs per server, the median of METRIC for each, and the ratio.
 measure() {
-    local name=$1 metric=$2
+    local name=$1 metric=$2 key
     shift 2
+    key=$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')
     local ours theirs
     for target in relay nats; do
         for run in $(seq "$RUNS"); do
-            bench "$target" "$OUT/$name-$target-$run.log" -w "$WARMUP" -d "$DURATION" "$@" | field "$metric"
-        done | median >"$OUT/$name-$target.median"
+            bench "$target" "$OUT/$key-$target-$run.log" -w "$WARMUP" -d "$DURATION" "$@" | field "$metric"
+        done | median >"$OUT/$key-$target.median"
     done
-    ours=$(cat "$OUT/$name-relay.median")
-    theirs=$(cat "$OUT/$name-nats.median")
+    ours=$(cat "$OUT/$key-relay.median")
+    theirs=$(cat "$OUT/$key-nats.median")
     rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
         "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
     echo "${rows[-1]}"
@@ -116,29 +117,30 @@ measure() {
 
 # idle NAME: 10,000 connections in 100 rooms, fresh servers per run; server RSS and time to connect.
 idle() {
-    local name=$1 target pid rss connect
+    local name=$1 target pid rss connect key
+    key=$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')
     for target in relay nats; do
         for run in $(seq "$RUNS"); do
             start_servers
             pid=$([ "$target" = nats ] && echo "$nats_pid" || echo "$relay_pid")
             # warm-up: 2,000 connections come and go, so the JVM has compiled the connect path
-            bench "$target" "$OUT/$name-$target-$run-warmup.log" -P 0 -S 2000 --rooms 100 -d 0.1 >/dev/null
-            bench "$target" "$OUT/$name-$target-$run.log" -P 0 -S 10000 --rooms 100 -d 4 --ready-file "$OUT/ready" &
+            bench "$target" "$OUT/$key-$target-$run-warmup.log" -P 0 -S 2000 --rooms 100 -d 0.1 >/dev/null
+            bench "$target" "$OUT/$key-$target-$run.log" -P 0 -S 10000 --rooms 100 -d 4 --ready-file "$OUT/ready" >/dev/null &
             local bench_pid=$!
             for _ in $(seq 600); do [ -e "$OUT/ready" ] && break; sleep 0.05; done
             sleep 2
             rss=$(rss_mib "$pid")
             wait "$bench_pid" || true
             rm -f "$OUT/ready"
-            connect=$(field connect_ms <"$OUT/$name-$target-$run.log" | tail -1)
-            echo "$rss $connect" >>"$OUT/$name-$target.samples"
+            connect=$(field connect_ms <"$OUT/$key-$target-$run.log" | tail -1)
+            echo "$rss $connect" >>"$OUT/$key-$target.samples"
             stop_servers
         done
     done
     for metric in rss_mib connect_ms; do
         local col=$([ $metric = rss_mib ] && echo 1 || echo 2) ours theirs
-        ours=$(awk -v c="$col" '{ print $c }' "$OUT/$name-relay.samples" | median)
-        theirs=$(awk -v c="$col" '{ print $c }' "$OUT/$name-nats.samples" | median)
+        ours=$(awk -v c="$col" '{ print $c }' "$OUT/$key-relay.samples" | median)
+        theirs=$(awk -v c="$col" '{ print $c }' "$OUT/$key-nats.samples" | median)
         rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
             "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
         echo "${rows[-1]}"

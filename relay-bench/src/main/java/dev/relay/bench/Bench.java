@@ -107,10 +107,20 @@ final class Bench {
                 subscribers.add(subscriber);
                 audiences.get(i % config.rooms()).add(subscriber);
             }
+            List<List<BenchConnection>> readers = new ArrayList<>();
+            for (int r = 0; r < config.rooms(); r++) {
+                readers.add(new ArrayList<>(audiences.get(r)));
+            }
             List<Publisher> publishers = new ArrayList<>();
             for (int j = 0; j < config.publishers(); j++) {
-                publishers.add(new Publisher(this, config.roomName(j), j, audiences.get(j % config.rooms()),
-                        config.size(), config.window(), config.rate()));
+                Publisher publisher = new Publisher(this, config.roomName(j), j, config.publishers(),
+                        readers.get(j % config.rooms()), config.size(), config.window(), config.rate());
+                publishers.add(publisher);
+            }
+            if (wire.publishersHearEachOther()) {
+                for (Publisher publisher : publishers) {
+                    readers.get(publisher.index % config.rooms()).add(publisher);
+                }
             }
 
             long connectStart = System.nanoTime();

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,15 +19,23 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class BenchConnection extends ByteToMessageDecoder implements Wire.Sink {
 
+    private static final VarHandle NEXT = MethodHandles.arrayElementVarHandle(long[].class);
+
     final Bench bench;
     final Wire wire;
     final String room;
     final int index;
     private final boolean subscribe;
+    /**
+     * Per publisher, the next sequence number expected: also how many this connection has heard from
+     * it. Written on the event loop, read by publishers' windows on other threads (opaque access).
+     */
+    private final long[] next;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     ChannelHandlerContext ctx;
 
-    BenchConnection(Bench bench, String room, int index, boolean subscribe) {
+    BenchConnection(Bench bench, String room, int index, boolean subscribe, int publishers) {
+        this.next = new long[Math.max(publishers, 1)];
         this.bench = bench;
         this.wire = bench.wire();
         this.room = room;
@@ -84,6 +94,25 @@ abstract class BenchConnection extends ByteToMessageDecoder implements Wire.Sink
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         bench.problem(name() + ": " + cause);
         ctx.close();
+    }
+
+    /**
+     * Counts a message from {@code publisher} with sequence number {@code seq}; returns whether it was
+     * the one expected next (in order, not repeated), or throws nothing and returns false if unknown.
+     */
+    final boolean heard(int publisher, long seq) {
+        if (publisher >= next.length) {
+            bench.problem(name() + " got a message from an unknown publisher " + publisher);
+            return false;
+        }
+        long expected = next[publisher];
+        NEXT.setOpaque(next, publisher, Math.max(seq + 1, expected));
+        return seq == expected;
+    }
+
+    /** How many messages this connection has heard from {@code publisher} (any thread). */
+    final long receivedFrom(int publisher) {
+        return (long) NEXT.getOpaque(next, publisher);
     }
 
     abstract String name();

@@ -26,7 +26,7 @@ final class Publisher extends BenchConnection {
     private static final long WINDOW_RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final List<Subscriber> audience;
+    private final List<BenchConnection> audience;
     private final int size;
     private final int wireSize;
     private final long window;
@@ -41,11 +41,13 @@ final class Publisher extends BenchConnection {
     private Future<?> ticker;
 
     /**
-     * @param audience the subscribers of this publisher's room, whose progress bounds the window
+     * @param audience every reader of this publisher's room (its subscribers and, on the relay, the other
+     *                 publishers, which are members and hear it too), whose progress bounds the window
      * @param rate     messages per second, or 0 for max rate
      */
-    Publisher(Bench bench, String room, int index, List<Subscriber> audience, int size, long window, double rate) {
-        super(bench, room, index, false);
+    Publisher(Bench bench, String room, int index, int publishers, List<BenchConnection> audience, int size,
+            long window, double rate) {
+        super(bench, room, index, false, publishers);
         this.audience = audience;
         this.size = size;
         this.wireSize = wire.publishSize(room, size);
@@ -123,8 +125,10 @@ final class Publisher extends BenchConnection {
 
     private long slowestSubscriber() {
         long min = Long.MAX_VALUE;
-        for (Subscriber subscriber : audience) {
-            min = Math.min(min, subscriber.receivedFrom(index));
+        for (BenchConnection reader : audience) {
+            if (reader != this) { // no echo: a publisher never hears itself
+                min = Math.min(min, reader.receivedFrom(index));
+            }
         }
         return min == Long.MAX_VALUE ? seq : min;
     }
@@ -139,7 +143,11 @@ final class Publisher extends BenchConnection {
 
     @Override
     public void message(ByteBuf in, int start, int length) {
-        // A relay publisher is a member of its room and hears the other publishers: read and ignored.
+        // A relay publisher is a member of its room and hears the other publishers: counted for their
+        // windows (a publisher that fell behind reading would otherwise be a slow consumer), else ignored.
+        if (length >= Payload.HEADER) {
+            heard(Payload.publisher(in, start), Payload.seq(in, start));
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -18,7 +17,6 @@ import org.HdrHistogram.Histogram;
  */
 final class Subscriber extends BenchConnection {
 
-    private static final VarHandle NEXT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle RECEIVED;
 
     static {
@@ -29,16 +27,13 @@ final class Subscriber extends BenchConnection {
         }
     }
 
-    /** Per publisher, the next sequence number expected: also how many have been received from it. */
-    private final long[] next;
     @SuppressWarnings("unused") // accessed through RECEIVED
     private long received;
     private long misordered;
     private Histogram histogram;
 
     Subscriber(Bench bench, String room, int index, int publishers) {
-        super(bench, room, index, true);
-        this.next = new long[Math.max(publishers, 1)];
+        super(bench, room, index, true, publishers);
     }
 
     @Override
@@ -56,14 +51,9 @@ final class Subscriber extends BenchConnection {
         long stamp = Payload.stamp(in, start);
         int publisher = Payload.publisher(in, start);
         long seq = Payload.seq(in, start);
-        if (publisher >= next.length) {
-            bench.problem(name() + " got a message from an unknown publisher " + publisher);
-            return;
-        }
-        if (seq != next[publisher]) {
+        if (!heard(publisher, seq)) {
             misordered++;
         }
-        NEXT.setOpaque(next, publisher, Math.max(seq + 1, next[publisher]));
         RECEIVED.setOpaque(this, (long) RECEIVED.get(this) + 1);
         if (bench.measuring()) {
             histogram.recordValue(Math.max(0, bench.now() - stamp));
@@ -72,10 +62,6 @@ final class Subscriber extends BenchConnection {
 
     long received() {
         return (long) RECEIVED.getOpaque(this);
-    }
-
-    long receivedFrom(int publisher) {
-        return (long) NEXT.getOpaque(next, publisher);
     }
 
     /** Messages that arrived out of a publisher's order (or repeated); read once the bench has stopped. */
@@ -88,8 +74,4 @@ final class Subscriber extends BenchConnection {
         return "subscriber " + index;
     }
 
-    @Override
-    public String toString() {
-        return name() + " " + Arrays.toString(next);
-    }
 }

@@ -51,6 +51,11 @@ abstract class Wire {
         return null;
     }
 
+    /** Whether a publisher is also a member of its room, hearing the other publishers (the relay: yes). */
+    boolean publishersHearEachOther() {
+        return true;
+    }
+
     /** Whether a control line reports a problem worth showing (an error or a goodbye). */
     abstract boolean isProblem(String line);
 
@@ -207,6 +212,11 @@ abstract class Wire {
         @Override
         boolean isProblem(String line) {
             return line.startsWith("-ERR");
+        }
+
+        @Override
+        boolean publishersHearEachOther() {
+            return false; // a NATS publisher does not subscribe
         }
 
         @Override
