@@ -93,7 +93,20 @@ abstract class Wire {
         sink.control(in.toString(start, end - start, StandardCharsets.UTF_8));
     }
 
-    private static final class RelayLines extends Wire {
+    /** Our relay's chat protocol (PROTOCOL.md), in either framing. */
+    private abstract static class Relay extends Wire {
+        @Override
+        boolean isReady(String line) {
+            return line.equals("PONG ready");
+        }
+
+        @Override
+        boolean isProblem(String line) {
+            return line.startsWith("ERR ") || line.startsWith("BYE ");
+        }
+    }
+
+    private static final class RelayLines extends Relay {
         private final int payloadSize;
 
         RelayLines(int payloadSize) {
@@ -103,16 +116,6 @@ abstract class Wire {
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
             out.writeCharSequence("/join " + room + "\n/ping ready\n", StandardCharsets.UTF_8);
-        }
-
-        @Override
-        boolean isReady(String line) {
-            return line.equals("PONG ready");
-        }
-
-        @Override
-        boolean isProblem(String line) {
-            return line.startsWith("ERR ") || line.startsWith("BYE ");
         }
 
         @Override
@@ -147,23 +150,13 @@ abstract class Wire {
         }
     }
 
-    private static final class RelayLength extends Wire {
+    private static final class RelayLength extends Relay {
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
             for (String line : new String[] {"/join " + room, "/ping ready"}) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                 out.writeInt(bytes.length).writeBytes(bytes);
             }
-        }
-
-        @Override
-        boolean isReady(String line) {
-            return line.equals("PONG ready");
-        }
-
-        @Override
-        boolean isProblem(String line) {
-            return line.startsWith("ERR ") || line.startsWith("BYE ");
         }
 
         @Override

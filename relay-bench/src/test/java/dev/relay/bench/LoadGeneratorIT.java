@@ -149,7 +149,8 @@ class LoadGeneratorIT {
     private static void awaitListening(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException notYet) {
                 assertThat(System.nanoTime()).as("nats-server listening on " + port).isLessThan(deadline);

@@ -87,7 +87,10 @@ final class LoopFanOut {
             return;
         }
         if (waiting > 0 && waiting + frame.readableBytes() > MAX_BATCH_BYTES) {
-            member.write(batch.take()); // a full batch goes to the channel now, flushed with the rest
+            // A full batch goes to the socket now: bytes the server has not even tried to send must not
+            // count against a member that reads at full speed (the guard counts what the channel holds).
+            member.write(batch.take());
+            member.flush();
         }
         batch.append(frame);
         if (!member.dirty) {
@@ -101,17 +104,25 @@ final class LoopFanOut {
     }
 
     private void flushDirty() {
-        flushScheduled = false;
-        for (int i = 0, n = dirty.size(); i < n; i++) {
-            Member member = dirty.get(i);
-            member.dirty = false;
-            ByteBuf waiting = member.batch.take();
-            if (waiting != null) {
-                member.write(waiting);
+        try {
+            // by index and re-reading the size: a handler that broadcasts from inside a write or flush
+            // (writability change, exception) adds members while this runs, and they are flushed too
+            for (int i = 0; i < dirty.size(); i++) {
+                Member member = dirty.get(i);
+                member.dirty = false;
+                ByteBuf waiting = member.batch.take();
+                if (waiting != null) {
+                    member.write(waiting);
+                }
+                member.flush();
             }
-            member.flush();
+        } finally {
+            for (int i = 0; i < dirty.size(); i++) {
+                dirty.get(i).dirty = false; // if a write threw part-way, the rest are not stuck as dirty
+            }
+            dirty.clear();
+            flushScheduled = false;
         }
-        dirty.clear();
     }
 
     /** Queues a broadcast for this loop's members; takes ownership of the hand-off's frames. Any thread. */
@@ -123,39 +134,49 @@ final class LoopFanOut {
             sender.config().setAutoRead(false);
             paused.add(sender);
         }
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drainTask);
             } catch (RejectedExecutionException shuttingDown) {
-                discardInbox(); // the loop is gone and its channels with it
+                // the loop is gone and its channels with it; a later hand-off tries (and discards) again
+                drainScheduled.set(false);
+                discardInbox();
             }
         }
     }
 
     private void drain() {
         drainScheduled.set(false);
-        Handoff handoff;
-        int drained = 0;
-        while (drained < MAX_HANDOFFS_PER_DRAIN && (handoff = inbox.poll()) != null) {
-            drained++;
-            try {
-                for (Member member : handoff.members()) {
-                    if (member.framing >= 0) {
-                        deliver(member, handoff.except(), handoff.frames()[member.framing]);
+        try {
+            Handoff handoff;
+            int drained = 0;
+            while (drained < MAX_HANDOFFS_PER_DRAIN && (handoff = inbox.poll()) != null) {
+                drained++;
+                try {
+                    for (Member member : handoff.members()) {
+                        if (member.framing >= 0) {
+                            deliver(member, handoff.except(), handoff.frames()[member.framing]);
+                        }
                     }
+                } finally {
+                    handoff.release();
+                    queuedBytes.addAndGet(-handoff.bytes());
                 }
-            } finally {
-                handoff.release();
-                queuedBytes.addAndGet(-handoff.bytes());
             }
-        }
-        flushDirty();
-        if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            loop.execute(drainTask); // more arrived: go on after the loop has served its I/O
-        }
-        if (!paused.isEmpty() && queuedBytes.get() < MAX_QUEUED_BYTES / 2) {
-            for (Channel sender; (sender = paused.poll()) != null; ) {
-                sender.config().setAutoRead(true);
+            flushDirty();
+        } finally {
+            // also after an exception: go on with what is queued, and never leave a sender paused
+            if (!inbox.isEmpty()) {
+                scheduleDrain(); // more arrived: go on after the loop has served its I/O
+            }
+            if (!paused.isEmpty() && queuedBytes.get() < MAX_QUEUED_BYTES / 2) {
+                for (Channel sender; (sender = paused.poll()) != null; ) {
+                    sender.config().setAutoRead(true);
+                }
             }
         }
     }
@@ -164,6 +185,9 @@ final class LoopFanOut {
         for (Handoff handoff; (handoff = inbox.poll()) != null; ) {
             handoff.release();
             queuedBytes.addAndGet(-handoff.bytes());
+        }
+        for (Channel sender; (sender = paused.poll()) != null; ) {
+            sender.config().setAutoRead(true);
         }
     }
 }

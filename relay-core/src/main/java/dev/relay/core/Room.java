@@ -195,15 +195,7 @@ public final class Room {
                         }
                     }
                 } else if (group.framings != 0) {
-                    ByteBuf[] frames = new ByteBuf[FRAMINGS];
-                    long bytes = 0;
-                    for (int f = 0; f < FRAMINGS; f++) {
-                        if ((group.framings & (1 << f)) != 0) {
-                            frames[f] = encoded(encoded, f, alloc, text, payload).retain(); // read-only from here on
-                            bytes += frames[f].readableBytes();
-                        }
-                    }
-                    group.fanOut.handOff(new LoopFanOut.Handoff(group.members, except, frames, bytes));
+                    handOff(group, except, encoded, alloc, text, payload);
                 }
             }
         } finally {
@@ -213,6 +205,28 @@ public final class Room {
                 }
             }
         }
+    }
+
+    private static void handOff(Group group, @Nullable Channel except, ByteBuf[] encoded, ByteBufAllocator alloc,
+            @Nullable CharSequence text, @Nullable ByteBuf payload) {
+        ByteBuf[] frames = new ByteBuf[FRAMINGS];
+        long bytes = 0;
+        try {
+            for (int f = 0; f < FRAMINGS; f++) {
+                if ((group.framings & (1 << f)) != 0) {
+                    frames[f] = encoded(encoded, f, alloc, text, payload).retain(); // read-only from here on
+                    bytes += frames[f].readableBytes();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (ByteBuf frame : frames) {
+                if (frame != null) {
+                    frame.release();
+                }
+            }
+            throw e;
+        }
+        group.fanOut.handOff(new LoopFanOut.Handoff(group.members, except, frames, bytes));
     }
 
     private static ByteBuf encoded(ByteBuf[] encoded, int framing, ByteBufAllocator alloc,

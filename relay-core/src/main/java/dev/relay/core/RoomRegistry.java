@@ -69,7 +69,8 @@ public final class RoomRegistry {
 
     /** Counts one member fewer on {@code fanOut}'s loop, forgetting the loop when it has none. */
     void releaseFanOut(LoopFanOut fanOut) {
-        fanOuts.computeIfPresent(fanOut.loop, (key, current) -> --current.members == 0 ? null : current);
+        fanOuts.computeIfPresent(fanOut.loop,
+                (key, current) -> current != fanOut || --current.members > 0 ? current : null);
     }
 
     /** The room called {@code name}, or {@code null} if it has no members. */

@@ -47,7 +47,7 @@ class RoomFanOutTest {
     private final EventLoop loopB = group.next();
     private final LocalAddress address = new LocalAddress("fan-out-" + System.nanoTime());
     private final Map<String, Queue<String>> received = new ConcurrentHashMap<>();
-    private final RoomRegistry rooms = new RoomRegistry();
+    private RoomRegistry rooms = new RoomRegistry();
     private Channel server;
     private final List<Channel> clients = new ArrayList<>();
 
@@ -239,5 +239,24 @@ class RoomFanOutTest {
         assertThat(alone.firstCharReads.get()).isPositive();
         assertThat(everyone.firstCharReads.get()).as("reads of a message for 6 members on 2 loops, vs for 1")
                 .isEqualTo(alone.firstCharReads.get());
+    }
+
+    @Test
+    void aBurstBiggerThanTheSlowConsumerCapReachesAMemberThatReads() throws Exception {
+        // 2000 lines of 100 bytes in one pass: 200 KB for a member whose cap is 100 KiB. It reads at once,
+        // so it must get them all; only bytes it has not taken may count against it.
+        rooms = new RoomRegistry(new SlowConsumerGuard(100 * 1024, SlowConsumerPolicy.DISCONNECT));
+        startServer();
+        Member reader = member("reader", loopA);
+        Room room = rooms.join("room", reader.channel());
+        String line = "x".repeat(99);
+        loopA.submit(() -> {
+            for (int i = 0; i < 2000; i++) {
+                room.broadcast(null, line);
+            }
+        }).sync();
+        await().atMost(Duration.ofSeconds(5)).until(() -> reader.lines().size() >= 2000);
+        assertThat(reader.channel().isActive()).isTrue();
+        assertThat(rooms.guard().disconnectedMembers()).isZero();
     }
 }
