@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code RESULT key=value} line for scripts. Exit status 0 for a clean run, 1 if anything was lost,
  * reordered or went wrong, 2 for bad options.
  */
-@Command(name = "relay-bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "relay-bench", mixinStandardHelpOptions = true, sortOptions = false, version = "relay-bench 0.1.0",
         description = {
                 "Drives a relay (or nats-server) with P publishers and S subscribers and measures delivered "
                         + "messages/s, loss and latency percentiles.",
@@ -28,19 +28,19 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "Server protocol: our relay with line or length framing, or NATS (default: ${DEFAULT-VALUE}).")
     String target = "relay";
 
-    @Option(names = "--host", description = "Server address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
-    @Option(names = {"-p", "--port"}, description = "Server port (default: 7777 for the relay, 4222 for nats).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Server port (default: 7777 for the relay, 4222 for nats).")
     Integer port;
 
-    @Option(names = {"-P", "--publishers"}, description = "Publishing connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-P", "--publishers"}, paramLabel = "N", description = "Publishing connections (default: ${DEFAULT-VALUE}).")
     int publishers = 1;
 
-    @Option(names = {"-S", "--subscribers"}, description = "Subscribing connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-S", "--subscribers"}, paramLabel = "N", description = "Subscribing connections (default: ${DEFAULT-VALUE}).")
     int subscribers = 100;
 
-    @Option(names = "--rooms", description = "Rooms (NATS subjects); connection i uses room i % ROOMS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rooms", paramLabel = "N", description = "Rooms (NATS subjects); connection i uses room i mod N (default: ${DEFAULT-VALUE}).")
     int rooms = 1;
 
     @Option(names = {"-s", "--size"}, paramLabel = "BYTES",
@@ -53,7 +53,7 @@ public final class LoadGenerator implements Callable<Integer> {
     double rate = 0;
 
     @Option(names = "--window", paramLabel = "MESSAGES",
-            description = "Max rate: messages a publisher may be ahead of its slowest subscriber (default: ${DEFAULT-VALUE}).")
+            description = "Max rate: messages a publisher may be ahead of the slowest reader of its room (default: ${DEFAULT-VALUE}).")
     long window = 2000;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "SECONDS", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).")
@@ -67,7 +67,7 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "After the publishers stop, how long to wait for the last messages (default: ${DEFAULT-VALUE}).")
     double drainTimeout = 10;
 
-    @Option(names = "--threads", description = "Generator event loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", description = "Generator event loop threads (default: ${DEFAULT-VALUE}).")
     int threads = 2;
 
     @Option(names = "--connect-concurrency", paramLabel = "N",
