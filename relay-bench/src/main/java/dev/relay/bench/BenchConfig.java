@@ -41,6 +41,12 @@ record BenchConfig(
         return "bench" + (index % rooms);
     }
 
+    /** At max rate, the most bytes that may be on their way to one reader: its room's publishers' windows. */
+    long inFlightBytesPerReader() {
+        long publishersPerRoom = (publishers + rooms - 1) / rooms;
+        return publishersPerRoom * window * (size + 32L); // 32: the relay's "MSG room nick " prefix, roughly
+    }
+
     String mode() {
         return rate > 0 ? "fixed " + (long) rate + "/s per publisher" : "max rate, window " + window;
     }

@@ -53,7 +53,7 @@ public final class LoadGenerator implements Callable<Integer> {
     double rate = 0;
 
     @Option(names = "--window", paramLabel = "MESSAGES",
-            description = "Max rate: messages a publisher may be ahead of the slowest reader of its room (default: ${DEFAULT-VALUE}).")
+            description = "Max rate: messages a publisher may be ahead of the slowest reader of its room; keep publishers per room × window × message size under the server's slow-consumer cap (default: ${DEFAULT-VALUE}).")
     long window = 2000;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "SECONDS", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).")
@@ -81,9 +81,19 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--no-native", negatable = false, description = "Use NIO even where epoll is available.")
     boolean noNative;
 
+    /** The relay's default slow-consumer cap (--max-pending-bytes). */
+    private static final long RELAY_DEFAULT_MAX_PENDING = 1 << 20;
+
     @Override
     public Integer call() throws Exception {
         BenchConfig config = config();
+        long inFlight = config.inFlightBytesPerReader();
+        if (!config.target().equals("nats") && config.rate() == 0 && inFlight > RELAY_DEFAULT_MAX_PENDING) {
+            System.err.printf(Locale.ROOT, "relay-bench: note: up to %,d bytes may be in flight to one reader, over the "
+                    + "relay's default slow-consumer cap of %,d (--max-pending-bytes); what the kernel buffers does "
+                    + "not count, but a reader that falls behind may be disconnected. Lower --window if it happens.%n",
+                    inFlight, RELAY_DEFAULT_MAX_PENDING);
+        }
         BenchResult result = new Bench(config, connectNanos -> {
             System.out.printf(Locale.ROOT, "ready: %d connections in %.0f ms%n",
                     config.publishers() + config.subscribers(), connectNanos / 1e6);
