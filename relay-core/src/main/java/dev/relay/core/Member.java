@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: immutable apart from {@link #dirty}, which only the channel's event loop touches.
  */
 final class Member {
+
+    /** The channel's most recent membership: how a private message finds the channel's fan-out. */
+    static final AttributeKey<Member> LATEST = AttributeKey.valueOf(Member.class, "latest");
 
     final Channel channel;
     final LoopFanOut fanOut;

@@ -88,6 +88,7 @@ public final class Room {
         synchronized (this) {
             ChannelFutureListener onClose = future -> remove(future.channel());
             Member member = new Member(channel, registry.fanOutFor(channel.eventLoop()), onClose);
+            channel.attr(Member.LATEST).set(member);
             Group[] current = groups;
             int at = indexOf(current, member.fanOut);
             Group[] next;

@@ -1,5 +1,8 @@
 package dev.relay.core;
 
+import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.codec.Framing;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * name, so a room is never removed while a join into it is in progress.
  */
 public final class RoomRegistry {
+
+    private static final Framing[] FRAMINGS = Framing.values();
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final SlowConsumerGuard guard;
@@ -56,6 +61,34 @@ public final class RoomRegistry {
             current.remove(channel);
             return current.isEmpty() ? null : current;
         });
+    }
+
+    /**
+     * Sends one text frame to {@code target} alone (a private message) along the same per-loop path as
+     * room traffic: it keeps its place after anything said to the target's room before it, and is
+     * bounded by the same {@link SlowConsumerGuard}. A channel that never joined a room here (or has
+     * no {@link FrameCodec}) gets a plain write. Any thread.
+     */
+    public void sendTo(Channel target, CharSequence text) {
+        Member member = target.attr(Member.LATEST).get();
+        if (member == null || member.framing < 0) {
+            if (guard.admit(target)) {
+                target.writeAndFlush(text, target.voidPromise());
+            }
+            return;
+        }
+        ByteBuf frame = FRAMINGS[member.framing].encode(target.alloc(), text);
+        if (member.fanOut.loop.inEventLoop()) {
+            try {
+                member.fanOut.deliver(member, null, frame);
+            } finally {
+                frame.release();
+            }
+        } else {
+            ByteBuf[] frames = new ByteBuf[FRAMINGS.length];
+            frames[member.framing] = frame; // owned by the hand-off from here
+            member.fanOut.handOff(new LoopFanOut.Handoff(new Member[] {member}, null, frames, frame.readableBytes()));
+        }
     }
 
     /** The fan-out of {@code loop}, counting one more member on it. */

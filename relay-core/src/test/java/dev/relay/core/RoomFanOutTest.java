@@ -259,4 +259,36 @@ class RoomFanOutTest {
         assertThat(reader.channel().isActive()).isTrue();
         assertThat(rooms.guard().disconnectedMembers()).isZero();
     }
+
+    @Test
+    void aPrivateMessageStaysBehindRoomTrafficSentBeforeItEvenWithABacklog() throws Exception {
+        startServer();
+        Member target = member("target", loopB);
+        Room room = rooms.join("room", target.channel());
+        int backlog = 5000; // more hand-offs than one drain takes, so the drain re-queues itself
+        CountDownLatch holdB = new CountDownLatch(1);
+        CountDownLatch bHeld = new CountDownLatch(1);
+        loopB.execute(() -> {
+            bHeld.countDown();
+            try {
+                holdB.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(bHeld.await(5, TimeUnit.SECONDS)).isTrue();
+        loopA.submit(() -> {
+            for (int i = 0; i < backlog; i++) {
+                room.broadcast(null, "m" + i);
+            }
+            rooms.sendTo(target.channel(), "private");
+        }).sync();
+        holdB.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.lines().size() >= backlog + 1);
+        List<String> got = new ArrayList<>(target.lines());
+        assertThat(got).hasSize(backlog + 1);
+        assertThat(got.get(backlog)).isEqualTo("private");
+        assertThat(got.get(backlog - 1)).isEqualTo("m" + (backlog - 1));
+    }
 }

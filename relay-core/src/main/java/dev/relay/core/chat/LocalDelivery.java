@@ -33,10 +33,7 @@ public final class LocalDelivery implements Delivery {
         if (target == null || !target.channel().isActive()) {
             return false;
         }
-        Channel channel = target.channel();
-        if (rooms.guard().admit(channel)) { // a private message is bounded like room traffic
-            channel.writeAndFlush(line, channel.voidPromise());
-        }
+        rooms.sendTo(target.channel(), line); // in order with room traffic, bounded like it
         return true;
     }
 }
