@@ -1,6 +1,7 @@
 package dev.relay.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.relay.core.codec.Framing;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,16 +148,14 @@ class LoadGeneratorIT {
         }
     }
 
-    private static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+    private static void awaitListening(int port) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             try {
                 new Socket("127.0.0.1", port).close();
-                return;
+                return true;
             } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("nats-server listening on " + port).isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(20); // polling a port another process opens: nothing to await on
+                return false;
             }
-        }
+        });
     }
 }

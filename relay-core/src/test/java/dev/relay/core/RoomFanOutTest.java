@@ -76,6 +76,25 @@ class RoomFanOutTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
+    /**
+     * Blocks {@code loop} (for at most 5 s) until the returned latch is counted down, so that what is
+     * handed to it meanwhile queues up; returns once the loop is held.
+     */
+    private static CountDownLatch hold(EventLoop loop) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        loop.execute(() -> {
+            held.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+        return release;
+    }
+
     private void startServer() throws InterruptedException {
         FrameCodec codec = new FrameCodec(Framing.LINE);
         server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
@@ -132,17 +151,7 @@ class RoomFanOutTest {
         Room target = room;
 
         // Hold loop B so the whole burst is queued for it before it drains.
-        CountDownLatch holdB = new CountDownLatch(1);
-        CountDownLatch bHeld = new CountDownLatch(1);
-        loopB.execute(() -> {
-            bHeld.countDown();
-            try {
-                holdB.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(bHeld.await(5, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch holdB = hold(loopB);
         loopA.submit(() -> {
             for (int i = 0; i < MESSAGES; i++) {
                 target.broadcast(sender.channel(), "message " + i);
@@ -266,17 +275,7 @@ class RoomFanOutTest {
         Member target = member("target", loopB);
         Room room = rooms.join("room", target.channel());
         int backlog = 5000; // more hand-offs than one drain takes, so the drain re-queues itself
-        CountDownLatch holdB = new CountDownLatch(1);
-        CountDownLatch bHeld = new CountDownLatch(1);
-        loopB.execute(() -> {
-            bHeld.countDown();
-            try {
-                holdB.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(bHeld.await(5, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch holdB = hold(loopB);
         loopA.submit(() -> {
             for (int i = 0; i < backlog; i++) {
                 room.broadcast(null, "m" + i);
