@@ -83,16 +83,28 @@ final class LoopFanOut {
         }
         FrameBatch batch = member.batch;
         int waiting = batch.size();
-        if (!guard.admit(member.channel, waiting)) {
+        int length = frame.readableBytes();
+        if (!guard.admit(member.account, waiting + length)) {
             return;
         }
-        if (waiting > 0 && waiting + frame.readableBytes() > MAX_BATCH_BYTES) {
-            // A full batch goes to the socket now: bytes the server has not even tried to send must not
-            // count against a member that reads at full speed (the guard counts what the channel holds).
-            member.write(batch.take());
-            member.flush();
+        try {
+            if (waiting > 0 && waiting + length > MAX_BATCH_BYTES) {
+                // A full batch goes to the socket now: bytes the server has not even tried to send must not
+                // count against a member that reads at full speed (the guard counts what the channel holds).
+                member.write(batch.take());
+                member.flush();
+            }
+            batch.append(frame);
+        } catch (OutOfMemoryError e) {
+            // Only this member is affected: it is closed (it must not silently miss the frame), and the
+            // fan-out goes on with the others.
+            if (member.account != null) {
+                guard.outOfMemory(member.account, e);
+            } else {
+                member.channel.close();
+            }
+            return;
         }
-        batch.append(frame);
         if (!member.dirty) {
             member.dirty = true;
             dirty.add(member);
@@ -128,6 +140,7 @@ final class LoopFanOut {
     /** Queues a broadcast for this loop's members; takes ownership of the hand-off's frames. Any thread. */
     void handOff(Handoff handoff) {
         inbox.add(handoff);
+        guard.handedOff(handoff.bytes());
         long queued = queuedBytes.addAndGet(handoff.bytes());
         Channel sender = handoff.except();
         if (queued > MAX_QUEUED_BYTES && sender != null && sender.config().isAutoRead()) {
@@ -165,6 +178,7 @@ final class LoopFanOut {
                 } finally {
                     handoff.release();
                     queuedBytes.addAndGet(-handoff.bytes());
+                    guard.handedOff(-handoff.bytes());
                 }
             }
             flushDirty();
@@ -185,6 +199,7 @@ final class LoopFanOut {
         for (Handoff handoff; (handoff = inbox.poll()) != null; ) {
             handoff.release();
             queuedBytes.addAndGet(-handoff.bytes());
+            guard.handedOff(-handoff.bytes());
         }
         for (Channel sender; (sender = paused.poll()) != null; ) {
             sender.config().setAutoRead(true);

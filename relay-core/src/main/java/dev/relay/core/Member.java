@@ -34,12 +34,15 @@ final class Member {
     final ChannelFutureListener closeListener;
     /** The channel's batch (shared with its other rooms): what this pass has for it so far. */
     final FrameBatch batch;
+    /** What the channel holds, for the guard; {@code null} when the guard limits nothing. */
+    final @Nullable Account account;
     private final @Nullable ChannelHandlerContext encoder;
     private final ChannelPromise voidPromise;
     /** Written to in this event loop pass and not flushed yet. */
     boolean dirty;
 
-    Member(Channel channel, LoopFanOut fanOut, ChannelFutureListener closeListener) {
+    Member(Channel channel, LoopFanOut fanOut, ChannelFutureListener closeListener, @Nullable Account account) {
+        this.account = account;
         this.channel = channel;
         this.fanOut = fanOut;
         this.closeListener = closeListener;

@@ -87,7 +87,8 @@ public final class Room {
         }
         synchronized (this) {
             ChannelFutureListener onClose = future -> remove(future.channel());
-            Member member = new Member(channel, registry.fanOutFor(channel.eventLoop()), onClose);
+            Member member = new Member(channel, registry.fanOutFor(channel.eventLoop()), onClose,
+                    registry.guard().accountOrNull(channel));
             channel.attr(Member.LATEST).set(member);
             Group[] current = groups;
             int at = indexOf(current, member.fanOut);

@@ -30,9 +30,9 @@ public final class RoomRegistry {
     /** The fan-out of each event loop that has members in a room here; counted, and dropped at 0. */
     private final ConcurrentMap<EventLoop, LoopFanOut> fanOuts = new ConcurrentHashMap<>();
 
-    /** Rooms without a cap on what they queue for a member ({@link SlowConsumerGuard#UNLIMITED}). */
+    /** Rooms without a cap on what they queue for a member ({@link SlowConsumerGuard#unlimited()}). */
     public RoomRegistry() {
-        this(SlowConsumerGuard.UNLIMITED);
+        this(SlowConsumerGuard.unlimited());
     }
 
     /** Rooms whose fan-out is bounded per member by {@code guard}. */
@@ -72,8 +72,12 @@ public final class RoomRegistry {
     public void sendTo(Channel target, CharSequence text) {
         Member member = target.attr(Member.LATEST).get();
         if (member == null || member.framing < 0) {
-            if (guard.admit(target)) {
-                target.writeAndFlush(text, target.voidPromise());
+            if (target.eventLoop().inEventLoop()) {
+                if (guard.admit(target)) {
+                    target.writeAndFlush(text, target.voidPromise());
+                }
+            } else {
+                target.eventLoop().execute(() -> sendTo(target, text));
             }
             return;
         }

@@ -16,6 +16,12 @@ public final class FlushValve extends ChannelOutboundHandlerAdapter {
         return this;
     }
 
+    /** Holds back flushes again, as a client that stops reading. */
+    public FlushValve shut() {
+        open = false;
+        return this;
+    }
+
     @Override
     public void flush(ChannelHandlerContext ctx) {
         if (open) {

@@ -47,17 +47,38 @@ public final class Main implements Callable<Integer> {
     int maxFrameLength;
 
     @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
-            description = "Most bytes queued for one client that it has not read (default: ${DEFAULT-VALUE}).")
+            description = "Soft limit: bytes queued for one client that it has not read; a client above it for "
+                    + "longer than --slow-consumer-grace-ms is slow (default: ${DEFAULT-VALUE}).")
     long maxPendingBytes = RelayServerConfig.DEFAULT_MAX_PENDING_BYTES;
 
+    @Option(names = "--max-pending-bytes-hard", paramLabel = "BYTES",
+            description = "Hard limit: a client with more than this queued is slow at once "
+                    + "(default: 33554432, or the soft limit if higher).")
+    long maxPendingBytesHard;
+
+    @Option(names = "--slow-consumer-grace-ms", paramLabel = "MILLIS",
+            description = "How long a client may stay above the soft limit (default: ${DEFAULT-VALUE}).")
+    long slowConsumerGraceMillis = RelayServerConfig.DEFAULT_SLOW_CONSUMER_GRACE.toMillis();
+
+    @Option(names = "--max-pending-total", paramLabel = "BYTES",
+            description = "Memory budget for everything clients make the server hold (queued output, unfinished "
+                    + "input); before it is reached the connections holding the most are closed (default: half "
+                    + "the JVM's max direct memory, which is -Xmx unless -XX:MaxDirectMemorySize says otherwise).")
+    long maxPendingTotal;
+
     @Option(names = "--slow-consumer", paramLabel = "disconnect|drop",
-            description = "What happens to a client past --max-pending-bytes: disconnect it (the room sees why) "
+            description = "What happens to a slow client: disconnect it (the room sees why) "
                     + "or drop its messages and tell it how many it missed (default: disconnect).")
     String slowConsumer = "disconnect";
 
     @Option(names = "--drain-timeout-ms", paramLabel = "MILLIS",
             description = "On shutdown, how long to wait for queued messages to reach clients (default: ${DEFAULT-VALUE}).")
     long drainTimeoutMillis = RelayServerConfig.DEFAULT_DRAIN_TIMEOUT.toMillis();
+
+    @Option(names = "--close-timeout-ms", paramLabel = "MILLIS",
+            description = "After BYE (/quit, idle), how long to wait for the client to read it before closing "
+                    + "anyway (default: ${DEFAULT-VALUE}).")
+    long closeTimeoutMillis = ChatLimits.DEFAULT_CLOSE_TIMEOUT.toMillis();
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Open connections allowed in total (default: ${DEFAULT-VALUE}).")
     int maxConnections = RelayServerConfig.DEFAULT_MAX_CONNECTIONS;
@@ -96,6 +117,11 @@ public final class Main implements Callable<Integer> {
     boolean noNative;
 
     public static void main(String[] args) {
+        // Let Netty allocate direct memory itself (the jar's manifest opens java.nio for it): then a failed
+        // allocation fails at once instead of sleeping in the JDK's Bits.reserveMemory on an event loop.
+        if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+            System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        }
         System.exit(run(args));
     }
 
@@ -115,18 +141,30 @@ public final class Main implements Callable<Integer> {
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
                 .maxPendingBytes(maxPendingBytes)
-                .drainTimeout(java.time.Duration.ofMillis(drainTimeoutMillis))
+                .slowConsumerGrace(millis("--slow-consumer-grace-ms", slowConsumerGraceMillis))
+                .maxPendingTotal(maxPendingTotal)
+                .drainTimeout(millis("--drain-timeout-ms", drainTimeoutMillis))
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerIp)
                 .messageRate(rate, burst)
-                .idleTimeout(java.time.Duration.ofMillis(idleTimeoutMillis))
-                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers))
+                .idleTimeout(millis("--idle-timeout-ms", idleTimeoutMillis))
+                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis("--close-timeout-ms", closeTimeoutMillis)))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
+        if (maxPendingBytesHard != 0) {
+            config = config.toBuilder().maxPendingBytesHard(maxPendingBytesHard).build();
+        }
         RelayServer server = new RelayServer(config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
         server.awaitClose();
         return 0;
+    }
+
+    private static java.time.Duration millis(String option, long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException(option + " must not be negative: " + millis);
+        }
+        return java.time.Duration.ofMillis(millis);
     }
 
     private static SlowConsumerPolicy slowConsumerPolicy(String name) {

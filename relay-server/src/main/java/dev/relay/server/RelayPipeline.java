@@ -9,6 +9,7 @@ package dev.relay.server;
  *   <li>{@value #IDLE}: closes silent connections (only with an idle timeout; {@link io.netty.handler.timeout.IdleStateHandler});</li>
  *   <li>{@value #CONNECTION_LIMIT}: refuses connections over the caps ({@link dev.relay.core.handler.ConnectionLimitHandler});</li>
  *   <li>{@value #RATE_LIMIT}: drops lines over the rate limit ({@link dev.relay.core.handler.RateLimitHandler}; only when enabled);</li>
+ *   <li>{@value #READ_GATE}: holds a client's lines back while it does not read its output ({@link dev.relay.core.handler.ReadGateHandler});</li>
  *   <li>{@value #CHAT}: the chat protocol ({@link dev.relay.core.chat.ChatHandler}).</li>
  * </ol>
  *
@@ -21,6 +22,7 @@ public final class RelayPipeline {
     public static final String IDLE = "idle";
     public static final String CONNECTION_LIMIT = "connectionLimit";
     public static final String RATE_LIMIT = "rateLimit";
+    public static final String READ_GATE = "readGate";
     public static final String CHAT = "chat";
 
     private RelayPipeline() {

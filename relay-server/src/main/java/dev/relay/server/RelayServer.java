@@ -1,5 +1,6 @@
 package dev.relay.server;
 
+import dev.relay.core.HeldBytesEstimator;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.chat.ChatHandler;
@@ -76,7 +77,14 @@ public final class RelayServer implements AutoCloseable {
 
     public RelayServer(RelayServerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.rooms = new RoomRegistry(new SlowConsumerGuard(config.maxPendingBytes(), config.slowConsumerPolicy()));
+        this.rooms = new RoomRegistry(SlowConsumerGuard.builder()
+                .maxPendingBytes(config.maxPendingBytes())
+                .maxPendingBytesHard(config.maxPendingBytesHard())
+                .grace(config.slowConsumerGrace())
+                .maxPendingTotal(config.maxPendingTotal() != 0 ? config.maxPendingTotal()
+                        : SlowConsumerGuard.defaultMaxPendingTotal())
+                .policy(config.slowConsumerPolicy())
+                .build());
         this.transport = Transport.choose(config.nativeTransport());
     }
 
@@ -113,6 +121,8 @@ public final class RelayServer implements AutoCloseable {
                         // A client over the pending cap must also be unwritable, so that it is told
                         // what it missed (drop policy) once it catches up.
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMarks(config.maxPendingBytes()))
+                        // what a queued buffer holds is its capacity, not just its content
+                        .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, HeldBytesEstimator.INSTANCE)
                         .childHandler(new RelayServerInitializer(connections, codec, connectionLimit, chat, config));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
             } catch (Throwable e) {
@@ -126,7 +136,8 @@ public final class RelayServer implements AutoCloseable {
                         + ": " + describe(e), e);
             }
             String host = config.host().indexOf(':') >= 0 ? '[' + config.host() + ']' : config.host();
-            log.info("Relay listening on {}:{} ({}, {} transport)", host, port(), codec, transport);
+            log.info("Relay listening on {}:{} ({}, {} transport, memory budget {} MiB)", host, port(), codec, transport,
+                    rooms.guard().maxPendingTotal() >> 20);
             return this;
         }
     }
@@ -182,6 +193,14 @@ public final class RelayServer implements AutoCloseable {
             max = Math.max(max, SlowConsumerGuard.pendingBytes(connection));
         }
         return max;
+    }
+
+    /**
+     * Everything the clients make the server hold right now (queued output, hand-offs between event loops,
+     * unfinished input), as the memory budget counts it: a little behind, on the high side.
+     */
+    public long pendingTotalBytes() {
+        return rooms.guard().pendingTotal();
     }
 
     /** The number of open client connections. */

@@ -1,5 +1,6 @@
 package dev.relay.server;
 
+import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.ChatLimits;
@@ -22,10 +23,17 @@ import java.util.function.LongSupplier;
  * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
  * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
  * @param nativeTransport use epoll where available (the default) rather than NIO
- * @param maxPendingBytes most bytes queued for one client that it has not read yet; past it the
+ * @param maxPendingBytes the soft limit: bytes queued for one client that it has not read yet; a client
+ *                        above it for longer than {@code slowConsumerGrace} is slow and the
  *                        {@code slowConsumerPolicy} applies; default {@value #DEFAULT_MAX_PENDING_BYTES} (1 MiB)
- * @param slowConsumerPolicy what happens to a client past {@code maxPendingBytes}; default
- *                        {@link SlowConsumerPolicy#DISCONNECT}
+ * @param maxPendingBytesHard the hard limit per client: past it the policy applies at once; default
+ *                        {@value dev.relay.core.SlowConsumerGuard#DEFAULT_MAX_PENDING_BYTES_HARD} (32 MiB)
+ * @param slowConsumerGrace how long a client may stay above the soft limit; default 5 s
+ * @param maxPendingTotal the server-wide memory budget for everything clients make it hold (queued
+ *                        output, hand-offs, unfinished input), in bytes; 0 (the default) derives it from
+ *                        the JVM: {@link SlowConsumerGuard#defaultMaxPendingTotal()}, half the maximum
+ *                        direct memory. Before it is reached, the connections holding the most are closed
+ * @param slowConsumerPolicy what happens to a slow client; default {@link SlowConsumerPolicy#DISCONNECT}
  * @param drainTimeout    on {@link RelayServer#close()}, how long to wait for what is queued for
  *                        clients (then the goodbye) to be sent before closing anyway; default 5 s
  * @param maxConnections  open connections allowed in total; default {@value #DEFAULT_MAX_CONNECTIONS}
@@ -52,6 +60,9 @@ public record RelayServerConfig(
         String defaultRoom,
         boolean nativeTransport,
         long maxPendingBytes,
+        long maxPendingBytesHard,
+        Duration slowConsumerGrace,
+        long maxPendingTotal,
         SlowConsumerPolicy slowConsumerPolicy,
         Duration drainTimeout,
         int maxConnections,
@@ -65,7 +76,15 @@ public record RelayServerConfig(
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+    public static final long DEFAULT_MAX_PENDING_BYTES_HARD = SlowConsumerGuard.DEFAULT_MAX_PENDING_BYTES_HARD;
+    public static final Duration DEFAULT_SLOW_CONSUMER_GRACE = SlowConsumerGuard.DEFAULT_GRACE;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest drain timeout accepted. */
+    public static final Duration MAX_DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    /** The longest idle timeout accepted. */
+    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(1);
+    /** The longest slow-consumer grace period accepted. */
+    public static final Duration MAX_SLOW_CONSUMER_GRACE = Duration.ofMinutes(10);
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
     public static final int DEFAULT_MESSAGES_PER_SECOND = 200;
@@ -79,11 +98,9 @@ public record RelayServerConfig(
         Objects.requireNonNull(defaultRoom, "defaultRoom");
         Objects.requireNonNull(pipelineCustomizer, "pipelineCustomizer");
         Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
-        Objects.requireNonNull(drainTimeout, "drainTimeout");
-        if (drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("drain timeout must not be negative: " + drainTimeout);
-        }
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Builder.checkDuration("drain timeout", drainTimeout, MAX_DRAIN_TIMEOUT);
+        Builder.checkDuration("idle timeout", idleTimeout, MAX_IDLE_TIMEOUT);
+        Builder.checkDuration("slow-consumer grace", slowConsumerGrace, MAX_SLOW_CONSUMER_GRACE);
         Objects.requireNonNull(chatLimits, "chatLimits");
         Objects.requireNonNull(nanoClock, "nanoClock");
         if (maxConnections < 1 || maxConnectionsPerAddress < 0 || messagesPerSecond < 0 || messageBurst < 1
@@ -92,6 +109,14 @@ public record RelayServerConfig(
                     + "messagesPerSecond >= 0, messageBurst >= 1, idleTimeout >= 0");
         }
         Builder.checkMaxPendingBytes(maxPendingBytes);
+        Builder.checkMaxPendingBytes(maxPendingBytesHard);
+        if (maxPendingBytesHard < maxPendingBytes) {
+            throw new IllegalArgumentException("the hard limit per client (" + maxPendingBytesHard
+                    + " bytes) must not be below the soft limit (" + maxPendingBytes + " bytes)");
+        }
+        if (maxPendingTotal != 0) {
+            Builder.checkMaxPendingTotal(maxPendingTotal);
+        }
         Builder.checkPort(port);
         Builder.checkMaxFrameLength(maxFrameLength);
         Builder.checkIoThreads(ioThreads);
@@ -106,7 +131,9 @@ public record RelayServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).framing(framing).maxFrameLength(maxFrameLength)
                 .ioThreads(ioThreads).defaultRoom(defaultRoom).nativeTransport(nativeTransport)
-                .maxPendingBytes(maxPendingBytes).slowConsumerPolicy(slowConsumerPolicy).drainTimeout(drainTimeout)
+                .maxPendingBytes(maxPendingBytes).maxPendingBytesHard(maxPendingBytesHard)
+                .slowConsumerGrace(slowConsumerGrace).maxPendingTotal(maxPendingTotal)
+                .slowConsumerPolicy(slowConsumerPolicy).drainTimeout(drainTimeout)
                 .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .messageRate(messagesPerSecond, messageBurst).idleTimeout(idleTimeout).chatLimits(chatLimits)
                 .nanoClock(nanoClock)
@@ -124,6 +151,9 @@ public record RelayServerConfig(
         private boolean nativeTransport = true;
         private Consumer<ChannelPipeline> pipelineCustomizer = NO_CUSTOMIZER;
         private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+        private long maxPendingBytesHard; // 0: the default, or the soft limit if that is higher
+        private Duration slowConsumerGrace = DEFAULT_SLOW_CONSUMER_GRACE;
+        private long maxPendingTotal;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -191,6 +221,29 @@ public record RelayServerConfig(
             return this;
         }
 
+        /** The hard limit per client (at least 1 KiB, and not below the soft limit: checked by {@link #build()}). */
+        public Builder maxPendingBytesHard(long maxPendingBytesHard) {
+            checkMaxPendingBytes(maxPendingBytesHard);
+            this.maxPendingBytesHard = maxPendingBytesHard;
+            return this;
+        }
+
+        /** How long a client may stay above the soft limit before it counts as slow (0 to 10 minutes). */
+        public Builder slowConsumerGrace(Duration grace) {
+            checkDuration("slow-consumer grace", grace, MAX_SLOW_CONSUMER_GRACE);
+            this.slowConsumerGrace = grace;
+            return this;
+        }
+
+        /** The server-wide memory budget in bytes (at least 1 MiB); 0 derives it from the JVM's limits. */
+        public Builder maxPendingTotal(long bytes) {
+            if (bytes != 0) {
+                checkMaxPendingTotal(bytes);
+            }
+            this.maxPendingTotal = bytes;
+            return this;
+        }
+
         public Builder maxConnections(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("max connections must be at least 1: " + max);
@@ -220,9 +273,7 @@ public record RelayServerConfig(
 
         /** Close connections silent for this long; {@link Duration#ZERO} for never. */
         public Builder idleTimeout(Duration timeout) {
-            if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
-                throw new IllegalArgumentException("idle timeout must not be negative: " + timeout);
-            }
+            checkDuration("idle timeout", timeout, MAX_IDLE_TIMEOUT);
             this.idleTimeout = timeout;
             return this;
         }
@@ -240,9 +291,7 @@ public record RelayServerConfig(
 
         /** How long {@link RelayServer#close()} waits for queued messages to reach clients. */
         public Builder drainTimeout(Duration timeout) {
-            if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
-                throw new IllegalArgumentException("drain timeout must not be negative: " + timeout);
-            }
+            checkDuration("drain timeout", timeout, MAX_DRAIN_TIMEOUT);
             this.drainTimeout = timeout;
             return this;
         }
@@ -263,8 +312,11 @@ public record RelayServerConfig(
 
         public RelayServerConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
+            long hard = maxPendingBytesHard != 0 ? maxPendingBytesHard
+                    : Math.max(DEFAULT_MAX_PENDING_BYTES_HARD, maxPendingBytes);
             return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
-                    maxPendingBytes, slowConsumerPolicy, drainTimeout, maxConnections, maxConnectionsPerAddress,
+                    maxPendingBytes, hard, slowConsumerGrace, maxPendingTotal, slowConsumerPolicy,
+                    drainTimeout, maxConnections, maxConnectionsPerAddress,
                     messagesPerSecond, messageBurst, idleTimeout, chatLimits, nanoClock, pipelineCustomizer);
         }
 
@@ -284,6 +336,22 @@ public record RelayServerConfig(
         static void checkMaxPendingBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("max pending bytes must be at least 1024: " + bytes);
+            }
+        }
+
+        static void checkMaxPendingTotal(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("max pending total must be at least 1048576 (1 MiB), or 0 for "
+                        + "the default: " + bytes);
+            }
+        }
+
+        /** One message for every duration option: its name, the range, and the value in milliseconds. */
+        static void checkDuration(String what, Duration value, Duration max) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(what + " must be between 0 and " + max.toMillis() + " ms: "
+                        + (value.getSeconds() > Long.MAX_VALUE / 1000 ? value.getSeconds() + " s" : value.toMillis() + " ms"));
             }
         }
 

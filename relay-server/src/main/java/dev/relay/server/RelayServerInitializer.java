@@ -4,6 +4,7 @@ import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.handler.ConnectionLimitHandler;
 import dev.relay.core.handler.RateLimitHandler;
+import dev.relay.core.handler.ReadGateHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -43,6 +44,7 @@ final class RelayServerInitializer extends ChannelInitializer<SocketChannel> {
             pipeline.addLast(RelayPipeline.RATE_LIMIT,
                     new RateLimitHandler(config.messagesPerSecond(), config.messageBurst(), config.nanoClock()));
         }
+        pipeline.addLast(RelayPipeline.READ_GATE, new ReadGateHandler());
         pipeline.addLast(RelayPipeline.CHAT, chat);
         config.pipelineCustomizer().accept(pipeline);
     }

@@ -31,8 +31,20 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> builder.defaultRoom("no way")).hasMessageContaining("bad default room");
         assertThatThrownBy(() -> builder.host(" ")).hasMessageContaining("host");
         assertThat(builder.defaultRoom("#Dev").build().defaultRoom()).isEqualTo("dev");
+        assertThatThrownBy(() -> builder.drainTimeout(java.time.Duration.ofMillis(9_300_000_000_000L)))
+                .hasMessage("drain timeout must be between 0 and 600000 ms: 9300000000000 ms");
+        assertThatThrownBy(() -> builder.idleTimeout(java.time.Duration.ofSeconds(Long.MAX_VALUE)))
+                .hasMessageContaining("idle timeout must be between 0 and 86400000 ms");
+        assertThatThrownBy(() -> builder.slowConsumerGrace(java.time.Duration.ofMillis(-1)))
+                .hasMessageContaining("slow-consumer grace must be between 0 and");
+        assertThatThrownBy(() -> builder.maxPendingTotal(1000)).hasMessageContaining("max pending total");
+        assertThatThrownBy(() -> RelayServerConfig.builder().maxPendingBytes(1 << 20).maxPendingBytesHard(1 << 19).build())
+                .hasMessageContaining("must not be below the soft limit");
+        assertThat(RelayServerConfig.builder().maxPendingBytes(64L << 20).build().maxPendingBytesHard())
+                .isEqualTo(64L << 20);
         assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true,
-                1 << 20, dev.relay.core.SlowConsumerPolicy.DROP, java.time.Duration.ZERO, 10, 0, 0, 1,
+                1 << 20, 1 << 25, java.time.Duration.ofSeconds(5), 0, dev.relay.core.SlowConsumerPolicy.DROP,
+                java.time.Duration.ZERO, 10, 0, 0, 1,
                 java.time.Duration.ZERO, dev.relay.core.chat.ChatLimits.DEFAULTS, System::nanoTime, pipeline -> { }))
                 .hasMessageContaining("lower case");
     }

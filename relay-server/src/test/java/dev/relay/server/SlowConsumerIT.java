@@ -24,11 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A client that never reads, while others publish fast: memory stays bounded, nobody else loses anything. */
+/**
+ * A client that never reads, while others publish fast: it is cut once it has been over the soft limit
+ * for the grace period (never holding more than the hard limit), and nobody else loses anything.
+ */
 @Timeout(120)
 class SlowConsumerIT {
 
     private static final int CAP = 256 * 1024;
+    private static final int HARD = 4 * CAP;
+    private static final int GRACE_MILLIS = 500;
     private static final int PUBLISHERS = 4;
     private static final int MESSAGES = 15_000; // 4 x 15,000 x ~130 bytes: far more than kernel buffers hold
     private static final int ROUND = 100; // per publisher; readers confirm each round, so they keep up
@@ -37,7 +42,8 @@ class SlowConsumerIT {
     @Test
     void aNeverReadingClientIsDisconnectedAndTheFastOnesGetEverythingInOrder() throws Exception {
         try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).messageRate(0, 1)
-                .maxPendingBytes(CAP).build()).start()) {
+                .maxPendingBytes(CAP).maxPendingBytesHard(HARD).slowConsumerGrace(java.time.Duration.ofMillis(GRACE_MILLIS))
+                .build()).start()) {
             scenario(server.port(), server::maxPendingOutboundBytes);
             assertThat(server.rooms().guard().disconnectedMembers()).isEqualTo(1);
         }
@@ -48,7 +54,9 @@ class SlowConsumerIT {
     void theJarInA96MegabyteHeapHoldsUpTheSame() throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-jar", Path.of("target", "relay-server.jar").toString(),
-                "--host", "127.0.0.1", "--port", "0", "--max-pending-bytes", String.valueOf(CAP), "--rate", "0");
+                "--host", "127.0.0.1", "--port", "0", "--max-pending-bytes", String.valueOf(CAP),
+                "--max-pending-bytes-hard", String.valueOf(HARD), "--slow-consumer-grace-ms", String.valueOf(GRACE_MILLIS),
+                "--rate", "0");
         Process jar = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             BufferedReader log = new BufferedReader(new InputStreamReader(jar.getInputStream(), StandardCharsets.UTF_8));
@@ -148,7 +156,7 @@ class SlowConsumerIT {
                 assertThat(quit.args()).containsExactly("lobby", "slow");
                 assertThat(quit.text()).startsWith("too slow");
             });
-            assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(CAP + 4096);
+            assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(HARD + 4096);
             slow.close();
         } finally {
             clients.forEach(TestClient::close);

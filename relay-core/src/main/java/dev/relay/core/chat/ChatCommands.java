@@ -3,7 +3,6 @@ package dev.relay.core.chat;
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,7 +195,7 @@ final class ChatCommands {
 
     private void quit(ChannelHandlerContext ctx, Session session, String reason) {
         disconnect(session, reason.isEmpty() ? "quit" : reason, true);
-        ctx.writeAndFlush(ServerLines.bye("Goodbye, " + session.nick())).addListener(ChannelFutureListener.CLOSE);
+        ChatHandler.closeAfter(ctx.channel(), ServerLines.bye("Goodbye, " + session.nick()), limits.closeTimeout());
     }
 
     /** Takes the session out of its room (telling the room if {@code announce}) and frees its nick; idempotent. */

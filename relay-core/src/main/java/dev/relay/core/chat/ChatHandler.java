@@ -15,7 +15,10 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -32,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * <p>On connect the channel gets a guest nick, joins the default room and is welcomed; on disconnect
  * its room is told. Everything said to more than the sender goes through the {@link Delivery}.
  *
- * <p>Backpressure on the sender: while a connection's own outbound buffer is over its high water mark
- * (it is not reading what it is sent), the handler stops reading from it, so a client cannot make the
- * server queue replies without bound; reading resumes when the buffer drains. What happens to a member
- * that falls behind on room traffic is the slow-consumer policy's job, not this handler's.
+ * <p>Backpressure on the sender is not this handler's job: put a
+ * {@link dev.relay.core.handler.ReadGateHandler} before it, so that a client that does not read its
+ * replies is not read from. What happens to a member that falls behind on room traffic is the
+ * {@link SlowConsumerGuard}'s job.
+ *
+ * <p>Every close this handler starts after a {@code BYE} line ({@code /quit}, an idle connection) has a
+ * deadline ({@link ChatLimits#closeTimeout()}): a client that does not read gets closed anyway.
  *
  * <p>Stateless and {@link Sharable}: per-connection state is the channel's {@link Session}, touched
  * only on that channel's event loop; the registries are thread-safe.
@@ -149,9 +155,6 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         if (session != null && session.room() != null) {
             commands.handle(ctx, session, TextSanitizer.clean(line));
         }
-        if (!ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
-        }
     }
 
     /**
@@ -168,9 +171,13 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).setIfAbsent("idle: sent nothing for too long");
-            ctx.writeAndFlush(ServerLines.bye("Closing an idle connection (send /ping to stay connected)"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            Session session = Session.of(ctx.channel());
+            if (session != null && session.room() != null) {
+                // the room hears at once; the client may not be reading, and is closed by the deadline anyway
+                commands.disconnect(session, "idle: sent nothing for too long", true);
+            }
+            closeAfter(ctx.channel(), ServerLines.bye("Closing an idle connection (send /ping to stay connected)"),
+                    limits.closeTimeout());
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -179,13 +186,28 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         boolean writable = ctx.channel().isWritable();
-        ctx.channel().config().setAutoRead(writable);
         long missed = writable ? SlowConsumerGuard.takeMissed(ctx.channel()) : 0;
         if (missed > 0) {
             ctx.writeAndFlush(ServerLines.info("You missed " + missed + " message" + (missed == 1 ? "" : "s")
                     + " because you were reading too slowly"), ctx.voidPromise());
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Writes {@code line} (a {@code BYE}) behind what is queued, closes the channel once it is written,
+     * and closes it anyway after {@code timeout}: a client that does not read must not keep its
+     * connection, its descriptor and its queue. Stops reading from it at once. Any thread.
+     */
+    static void closeAfter(Channel channel, String line, Duration timeout) {
+        channel.config().setAutoRead(false);
+        channel.writeAndFlush(line).addListener(ChannelFutureListener.CLOSE);
+        if (channel.isOpen()) {
+            ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            channel.closeFuture().addListener(closed -> deadline.cancel(false));
+        }
     }
 
     @Override

@@ -57,7 +57,10 @@ public final class FrameBatch {
         int length = frame.readableBytes();
         ByteBuf b = buffer;
         if (b == null) {
-            b = buffer = channel.alloc().directBuffer(Math.max(INITIAL_CAPACITY, length));
+            // A channel that is behind gets one frame per pass, typically: a buffer of exactly that size, so
+            // that what it queues holds no more memory than the guard counts.
+            int capacity = channel.isWritable() ? Math.max(INITIAL_CAPACITY, length) : length;
+            b = buffer = channel.alloc().directBuffer(capacity);
         }
         b.writeBytes(frame, frame.readerIndex(), length);
     }

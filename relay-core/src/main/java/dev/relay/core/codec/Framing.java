@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.util.Locale;
 
 /**
@@ -32,7 +31,7 @@ public enum Framing {
         public ByteToMessageDecoder newDecoder(int maxFrameLength) {
             checkMaxFrameLength(maxFrameLength);
             // failFast: report as soon as the limit is passed, then discard up to the next '\n'.
-            return new LineBasedFrameDecoder(maxFrameLength, true, true);
+            return new LineFrameDecoder(maxFrameLength);
         }
 
         @Override

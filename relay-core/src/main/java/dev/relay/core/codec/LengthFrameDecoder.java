@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * This one reports the over-long frame through {@code exceptionCaught}, as the line decoder does, and
  * goes on decoding what it already has.
  */
-final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder {
+final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder implements BufferedInbound {
 
     LengthFrameDecoder(int maxPayloadLength) {
         // Netty counts the 4 length bytes into the frame length; our limit is on the payload.
@@ -29,5 +29,16 @@ final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder {
             ctx.fireExceptionCaught(e);
             return null;
         }
+    }
+
+    @Override
+    public long heldInboundBytes() {
+        ByteBuf buffer = internalBuffer();
+        return buffer.isReadable() ? buffer.capacity() : 0;
+    }
+
+    @Override
+    public long partialFrameBytes() {
+        return actualReadableBytes();
     }
 }

@@ -9,7 +9,9 @@ import dev.relay.core.codec.Framing;
 import dev.relay.testing.FlushValve;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.handler.ReadGateHandler;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -170,20 +172,36 @@ class ChatHandlerTest {
     }
 
     @Test
-    void aClientThatDoesNotReadIsNotReadFromUntilItsOutputDrains() {
+    void aClientThatDoesNotReadIsNotReadFromUntilItsOutputDrainsEvenWithinOneRead() {
         FlushValve valve = new FlushValve();
         EmbeddedChannel alice = fixture.connect();
+        ReadGateHandler gate = new ReadGateHandler();
         EmbeddedChannel slow = new EmbeddedChannel(DefaultChannelId.newInstance(), valve,
-                new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(), fixture.chat);
+                new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(), gate,
+                fixture.chat);
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256, 512));
-        type(slow, "/help");
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            burst.append("/ping ").append(i).append(" with some padding\n");
+        }
+        slow.writeInbound(Unpooled.copiedBuffer(burst, StandardCharsets.UTF_8)); // one read, 200 commands
         assertThat(slow.isWritable()).isFalse();
         assertThat(slow.config().isAutoRead()).as("reading paused").isFalse();
+        assertThat(SlowConsumerGuard.pendingBytes(slow)).as("replies queued").isLessThan(1024);
+        assertThat(gate.heldInboundBytes()).as("the rest waits unread").isPositive();
+        assertThat(gate.readBlockedSinceNanos()).isNotZero();
+
         valve.open();
         slow.flush();
         assertThat(slow.isWritable()).isTrue();
         assertThat(slow.config().isAutoRead()).as("reading resumed").isTrue();
-        assertThat(lines(slow)).first().asString().startsWith("WELCOME ");
+        assertThat(gate.heldInboundBytes()).isZero();
+        assertThat(gate.readBlockedSinceNanos()).isZero();
+        List<String> got = lines(slow);
+        assertThat(got).first().asString().startsWith("WELCOME ");
+        assertThat(got).filteredOn(line -> line.startsWith("PONG ")).hasSize(200)
+                .first().isEqualTo("PONG 0 with some padding");
+        assertThat(got).last().isEqualTo("PONG 199 with some padding");
         assertThat(lines(alice)).endsWith("JOIN lobby guest2");
         slow.finishAndReleaseAll();
     }

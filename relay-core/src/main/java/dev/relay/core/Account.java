@@ -1,0 +1,121 @@
+package dev.relay.core;
+
+import dev.relay.core.codec.BufferedInbound;
+import dev.relay.core.codec.FrameBatch;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.AttributeKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one channel makes the server hold, as its {@link SlowConsumerGuard} keeps track of it: its
+ * pending outbound bytes (the channel's outbound buffer plus its fan-out {@link FrameBatch}) and its
+ * inbound bytes (an unfinished frame, frames held back by a read gate), and the state of the
+ * slow-consumer rules for it.
+ *
+ * <p>Threading: made and changed on the channel's event loop. {@link #doomed}, {@link #shedding} and
+ * {@link #inboundHeld} are read by other threads (the guard choosing whom to cut for the memory budget).
+ */
+final class Account {
+
+    static final AttributeKey<Account> KEY = AttributeKey.valueOf(Account.class, "account");
+
+    final Channel channel;
+    final LoopLedger ledger;
+    final FrameBatch batch;
+    private final BufferedInbound[] inbound;
+
+    /** Index in the ledger's list, for removal in O(1); loop only. */
+    int index = -1;
+    /** What this account last added to its ledger's total; loop only. */
+    long charged;
+    /** When the pending bytes went over the soft limit and have not been under it since; 0 if they are under. */
+    long overSince;
+    /** The unfinished inbound frame's size at the last sweep, and since when it has not changed. */
+    long lastPartial;
+    long partialSince;
+    /** Messages skipped under {@link SlowConsumerPolicy#DROP} since the client was last told; loop only. */
+    long missed;
+    /** Inbound memory at the last sweep, for other threads. */
+    volatile long inboundHeld;
+    /** Skipping room traffic under {@link SlowConsumerPolicy#DROP} until the client catches up. */
+    volatile boolean shedding;
+    /** Being closed: nothing more is queued for it. */
+    volatile boolean doomed;
+    /** What was counted as about to be freed when the guard chose to close it for the budget. */
+    private long doomedBytes;
+    /** The guard's enforcement pass only (one at a time): the estimate it sorts by. */
+    long sortKey;
+
+    Account(Channel channel, LoopLedger ledger) {
+        this.channel = channel;
+        this.ledger = ledger;
+        this.batch = FrameBatch.of(channel);
+        List<BufferedInbound> found = new ArrayList<>();
+        for (Map.Entry<String, ChannelHandler> entry : channel.pipeline()) {
+            if (entry.getValue() instanceof BufferedInbound buffered) {
+                found.add(buffered);
+            }
+        }
+        this.inbound = found.toArray(new BufferedInbound[0]);
+    }
+
+    /** Marks the account as being closed; {@code false} if it already was. Any thread. */
+    synchronized boolean markDoomed(long counted) {
+        if (doomed) {
+            return false;
+        }
+        doomedBytes = counted;
+        doomed = true;
+        return true;
+    }
+
+    /** What {@link #markDoomed} counted as about to be freed, once. Any thread. */
+    synchronized long takeDoomedBytes() {
+        long bytes = doomedBytes;
+        doomedBytes = 0;
+        return bytes;
+    }
+
+    /** Pending outbound bytes: what the channel holds plus its batch. Loop only (the batch). */
+    long pendingOutbound() {
+        return SlowConsumerGuard.pendingBytes(channel) + batch.size();
+    }
+
+    /** Inbound memory held now. Loop only. */
+    long inboundBytes() {
+        long sum = 0;
+        for (BufferedInbound buffered : inbound) {
+            sum += buffered.heldInboundBytes();
+        }
+        return sum;
+    }
+
+    /** The largest unfinished frame held now. Loop only. */
+    long partialFrameBytes() {
+        long max = 0;
+        for (BufferedInbound buffered : inbound) {
+            max = Math.max(max, buffered.partialFrameBytes());
+        }
+        return max;
+    }
+
+    /** Since when reading has been held back because the client does not read; 0 if it is not. Loop only. */
+    long readBlockedSince() {
+        long since = 0;
+        for (BufferedInbound buffered : inbound) {
+            long blocked = buffered.readBlockedSinceNanos();
+            if (blocked != 0 && (since == 0 || blocked < since)) {
+                since = blocked;
+            }
+        }
+        return since;
+    }
+
+    /** A recent estimate of everything held, readable from any thread. */
+    long estimate() {
+        return SlowConsumerGuard.pendingBytes(channel) + inboundHeld;
+    }
+}
