@@ -5,6 +5,12 @@
 #   relay-bench/compare.sh                 # the standard matrix: median of 3 runs of 10 s after a 3 s warm-up
 #   SCALING=1 relay-bench/compare.sh       # also 1 -> 10/100/1000 subscribers and payloads 32 B to 4 KiB
 #   RUNS=1 DURATION=3 relay-bench/compare.sh   # a quick look
+#   WINDOW_MODE=total relay-bench/compare.sh   # max-rate windows over all of a room's readers together
+#
+# WINDOW_MODE (slowest or total, default slowest) is passed to every run as --window-mode: slowest keeps
+# a publisher within WINDOW messages of the slowest reader of its room; total within WINDOW × readers
+# deliveries of them all in sum, as real publishers do, so one reader may fall far behind for a while
+# (and past the relay's 1 MiB slow-consumer cap be disconnected, which shows as loss).
 #
 # Needs nats-server on the PATH (Debian: apt-get install -y nats-server), Java 17+ and Maven.
 # Every run's full output is kept under relay-bench/target/compare/.
@@ -17,6 +23,7 @@ RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 WINDOW=${WINDOW:-2000}
+WINDOW_MODE=${WINDOW_MODE:-slowest}
 # 4 KiB messages: a window that keeps what is in flight to a subscriber under the relay's 1 MiB slow-consumer cap
 WINDOW_4K=${WINDOW_4K:-200}
 SCALING=${SCALING:-0}
@@ -27,6 +34,10 @@ RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms32m -Xmx512m -XX:+UseSerialGC -Dio.netty
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx1g -Dio.netty.leakDetection.level=disabled"}
 OUT=${OUT:-"$root/relay-bench/target/compare"}
 
+case "$WINDOW_MODE" in
+    slowest | total) ;;
+    *) echo "compare.sh: WINDOW_MODE must be slowest or total, not '$WINDOW_MODE'" >&2; exit 2 ;;
+esac
 if ! command -v nats-server >/dev/null; then
     echo "compare.sh: nats-server is not on the PATH; install it first (Debian: apt-get install -y nats-server)" >&2
     exit 2
@@ -83,7 +94,8 @@ bench() {
     shift 2
     port=$([ "$target" = nats ] && echo "$NATS_PORT" || echo "$RELAY_PORT")
     # shellcheck disable=SC2086
-    java $BENCH_JAVA_OPTS -jar relay-bench/target/relay-bench.jar --target "$target" --port "$port" "$@" >"$log" 2>&1 \
+    java $BENCH_JAVA_OPTS -jar relay-bench/target/relay-bench.jar --target "$target" --port "$port" \
+        --window-mode "$WINDOW_MODE" "$@" >"$log" 2>&1 \
         || echo "compare.sh: the generator reported a problem, see $log" >&2
     grep '^RESULT' "$log" || echo "RESULT failed"
 }
@@ -149,7 +161,7 @@ idle() {
 
 rm -f "$OUT"/*.median "$OUT"/*.samples "$OUT/ready"
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), $(nats-server --version)"
-echo "median of $RUNS runs of ${DURATION}s after ${WARMUP}s warm-up; max-rate window $WINDOW messages per publisher ($WINDOW_4K for 4 KiB)"
+echo "median of $RUNS runs of ${DURATION}s after ${WARMUP}s warm-up; max-rate window $WINDOW messages per publisher ($WINDOW_4K for 4 KiB), window mode $WINDOW_MODE"
 printf '%-22s %-12s %14s %14s %8s\n' case metric relay nats-server ratio
 start_servers
 for target in relay nats; do # warm-up, not measured

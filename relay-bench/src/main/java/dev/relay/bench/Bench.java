@@ -114,7 +114,8 @@ final class Bench {
             List<Publisher> publishers = new ArrayList<>();
             for (int j = 0; j < config.publishers(); j++) {
                 Publisher publisher = new Publisher(this, config.roomName(j), j, config.publishers(),
-                        readers.get(j % config.rooms()), config.size(), config.window(), config.rate());
+                        readers.get(j % config.rooms()), config.size(), config.window(), config.windowMode(),
+                        config.rate());
                 publishers.add(publisher);
             }
             if (wire.publishersHearEachOther()) {

@@ -76,10 +76,11 @@ record BenchResult(
     String resultLine() {
         BenchConfig c = config;
         return String.format(Locale.ROOT,
-                "RESULT target=%s publishers=%d subscribers=%d rooms=%d size=%d rate=%.0f window=%d msgs_per_s=%.0f "
-                        + "mb_per_s=%.2f sent=%d expected=%d delivered=%d loss=%d misordered=%d p50_us=%.1f p90_us=%.1f "
-                        + "p99_us=%.1f p999_us=%.1f max_us=%.1f connect_ms=%.0f problems=%d",
+                "RESULT target=%s publishers=%d subscribers=%d rooms=%d size=%d rate=%.0f window=%d window_mode=%s "
+                        + "msgs_per_s=%.0f mb_per_s=%.2f sent=%d expected=%d delivered=%d loss=%d misordered=%d "
+                        + "p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f connect_ms=%.0f problems=%d",
                 c.target(), c.publishers(), c.subscribers(), c.rooms(), c.size(), c.rate(), c.window(),
+                c.windowMode().label(),
                 messagesPerSecond(), megabytesPerSecond(), sent, expected, delivered, loss(), misordered,
                 micros(50), micros(90), micros(99), micros(99.9), latency.getMaxValue() / 1000.0,
                 connectNanos / 1e6, problemCount);

@@ -53,8 +53,16 @@ public final class LoadGenerator implements Callable<Integer> {
     double rate = 0;
 
     @Option(names = "--window", paramLabel = "MESSAGES",
-            description = "Max rate: messages a publisher may be ahead of the slowest reader of its room; keep publishers per room × window × message size under the server's slow-consumer cap (default: ${DEFAULT-VALUE}).")
+            description = "Max rate: messages a publisher may be ahead of the slowest reader of its room (or, with "
+                    + "--window-mode total, of its readers on average); keep publishers per room × window × message size "
+                    + "(× readers, in total mode) under the server's slow-consumer cap (default: ${DEFAULT-VALUE}).")
     long window = 2000;
+
+    @Option(names = "--window-mode", paramLabel = "slowest|total",
+            description = "Max rate: hold the window against the slowest reader of the room (slowest), or against "
+                    + "all its readers together (total): a publisher may then be window × readers deliveries ahead in "
+                    + "sum, so one reader may briefly fall far behind, as real publishers allow (default: ${DEFAULT-VALUE}).")
+    String windowMode = "slowest";
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "SECONDS", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).")
     double warmup = 3;
@@ -119,11 +127,12 @@ public final class LoadGenerator implements Callable<Integer> {
         check(size <= 1 << 20, "--size must be at most 1048576");
         check(rate >= 0, "--rate must not be negative");
         check(window >= 1, "--window must be at least 1");
+        WindowMode mode = WindowMode.parse(windowMode);
         check(warmup >= 0 && duration > 0 && drainTimeout >= 0, "--warmup and --drain-timeout must not be negative, --duration must be positive");
         check(threads >= 1, "--threads must be at least 1");
         check(connectConcurrency >= 1, "--connect-concurrency must be at least 1");
         BenchConfig config = new BenchConfig(host, port != null ? port : target.equals("nats") ? 4222 : 7777, target,
-                publishers, subscribers, rooms, size, rate, window, seconds(warmup), seconds(duration),
+                publishers, subscribers, rooms, size, rate, window, mode, seconds(warmup), seconds(duration),
                 seconds(drainTimeout), threads, connectConcurrency, !noNative);
         config.wire(); // checks the target
         return config;

@@ -10,15 +10,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A connection that sends bench payloads to its room, in one of two modes:
  * <ul>
- *   <li>max rate: as fast as the socket takes them, but never more than {@code window} messages ahead
- *       of the slowest subscriber of its room (so a relay that cannot keep up slows the publisher
+ *   <li>max rate: as fast as the socket takes them, but never more than its {@link SendWindow} allows:
+ *       {@code window} messages ahead of the slowest reader of its room, or {@code window} × readers
+ *       deliveries ahead of them all together (so a relay that cannot keep up slows the publisher
  *       rather than losing messages); the stamp is the actual send time;</li>
  *   <li>fixed rate: {@code rate} messages a second on a fixed schedule, each stamped with its intended
  *       send time, so a stall anywhere shows up as latency (no coordinated omission).</li>
  * </ul>
  * Messages go out in batches, one buffer and one flush per batch.
  *
- * <p>Threading: runs on its channel's event loop; {@link #stop} may be called from any thread.
+ * <p>Threading: runs on its channel's event loop; {@link #stop} may be called from any thread. Its
+ * window reads the readers' progress, written on their loops, with opaque accesses (see {@link SendWindow}).
  */
 final class Publisher extends BenchConnection {
 
@@ -26,16 +28,14 @@ final class Publisher extends BenchConnection {
     private static final long WINDOW_RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final List<BenchConnection> audience;
     private final int size;
     private final int wireSize;
-    private final long window;
+    private final SendWindow window;
     private final double intervalNanos;
     private final Runnable pump = this::pump;
 
     private boolean running;
     private long seq;
-    private long acked;
     private long startNanos;
     private boolean pumpPending;
     private Future<?> ticker;
@@ -43,15 +43,15 @@ final class Publisher extends BenchConnection {
     /**
      * @param audience every reader of this publisher's room (its subscribers and, on the relay, the other
      *                 publishers, which are members and hear it too), whose progress bounds the window
+     * @param mode     max rate: whether {@code window} bounds the slowest reader or all of them together
      * @param rate     messages per second, or 0 for max rate
      */
     Publisher(Bench bench, String room, int index, int publishers, List<BenchConnection> audience, int size,
-            long window, double rate) {
+            long window, WindowMode mode, double rate) {
         super(bench, room, index, false, publishers);
-        this.audience = audience;
         this.size = size;
         this.wireSize = wire.publishSize(room, size);
-        this.window = window;
+        this.window = new SendWindow(mode, window, audience, this, index);
         this.intervalNanos = rate > 0 ? 1e9 / rate : 0;
     }
 
@@ -86,15 +86,11 @@ final class Publisher extends BenchConnection {
         if (!running || !ctx.channel().isWritable()) {
             return; // channelWritabilityChanged resumes
         }
-        long room = window - (seq - acked);
+        long room = window.room(seq);
         if (room <= 0) {
-            acked = slowestSubscriber();
-            room = window - (seq - acked);
-            if (room <= 0) {
-                pumpPending = true;
-                ctx.executor().schedule(pump, WINDOW_RECHECK_NANOS, TimeUnit.NANOSECONDS);
-                return;
-            }
+            pumpPending = true;
+            ctx.executor().schedule(pump, WINDOW_RECHECK_NANOS, TimeUnit.NANOSECONDS);
+            return;
         }
         send((int) Math.min(room, MAX_BATCH), -1);
         pumpPending = true;
@@ -121,16 +117,6 @@ final class Publisher extends BenchConnection {
             wire.writePublish(batch, room, size, stamp, index, seq++);
         }
         ctx.writeAndFlush(batch, ctx.voidPromise());
-    }
-
-    private long slowestSubscriber() {
-        long min = Long.MAX_VALUE;
-        for (BenchConnection reader : audience) {
-            if (reader != this) { // no echo: a publisher never hears itself
-                min = Math.min(min, reader.receivedFrom(index));
-            }
-        }
-        return min == Long.MAX_VALUE ? seq : min;
     }
 
     @Override

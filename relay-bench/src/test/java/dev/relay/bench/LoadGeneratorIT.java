@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The regression guard CI runs: the packaged generator, as {@code relay-bench/compare.sh} runs it,
- * briefly against our relay (both framings, max and fixed rate) and against a real nats-server. It
- * asserts that everything sent arrived, in order, and that problems are reported; never a speed.
+ * briefly against our relay (both framings, max and fixed rate, both window modes) and against a real
+ * nats-server. It asserts that everything sent arrived, in order, and that problems are reported; never
+ * a speed.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoadGeneratorIT {
@@ -83,6 +84,21 @@ class LoadGeneratorIT {
                 // each publisher's room has 5 subscribers; at least one window each must have gone round
                 assertClean(run, 2 * 5 * 500L);
                 assertThat(run.output()).contains("ready: 12 connections");
+                assertThat(run.result()).containsEntry("window_mode", "slowest");
+            }
+        }
+    }
+
+    @Test
+    void maxRateWithTheWindowOverAllReadersLosesNothingInEitherFramingAndSaysSo() throws Exception {
+        for (Framing framing : Framing.values()) {
+            try (RelayServer server = relay(framing, 0)) {
+                Run run = generator(server.port(), "--target", framing == Framing.LINE ? "relay" : "relay-length",
+                        "--window-mode", "total", "-P", "2", "-S", "10", "--rooms", "2", "-w", "0.3", "-d", "1",
+                        "--window", "500");
+                assertClean(run, 2 * 5 * 500L);
+                assertThat(run.result()).containsEntry("window_mode", "total");
+                assertThat(run.output()).contains("max rate, window 500, window mode total");
             }
         }
     }
@@ -142,6 +158,10 @@ class LoadGeneratorIT {
             Run run = generator(port, "--target", "nats", "-P", "2", "-S", "10", "-w", "0.5", "-d", "1.5",
                     "--window", "500");
             assertClean(run, 2 * 10 * 500L);
+            Run total = generator(port, "--target", "nats", "--window-mode", "total", "-P", "2", "-S", "10",
+                    "-w", "0.3", "-d", "1", "--window", "500");
+            assertClean(total, 2 * 10 * 500L);
+            assertThat(total.result()).containsEntry("window_mode", "total");
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
