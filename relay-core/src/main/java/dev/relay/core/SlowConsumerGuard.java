@@ -1,5 +1,6 @@
 package dev.relay.core;
 
+import dev.relay.core.codec.BufferedInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
@@ -76,6 +77,8 @@ public final class SlowConsumerGuard {
     private final SlowConsumerPolicy policy;
     private final boolean limited;
     private final long quantum;
+    /** Direct memory in use (where Netty counts it) past which the budget acts whatever its own count says. */
+    private final long directLimit;
 
     private final ConcurrentMap<EventLoop, LoopLedger> ledgers = new ConcurrentHashMap<>();
     private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
@@ -109,6 +112,8 @@ public final class SlowConsumerGuard {
         this.policy = b.policy;
         this.limited = maxPendingBytes != Long.MAX_VALUE || maxPendingTotal != Long.MAX_VALUE;
         this.quantum = Math.max(64 * 1024, maxPendingTotal / 256);
+        long maxDirect = PlatformDependent.maxDirectMemory();
+        this.directLimit = maxDirect > 0 ? maxDirect - maxDirect / 5 : Long.MAX_VALUE;
     }
 
     /** No limit at all: what an app embedding bare rooms gets unless it asks for one. */
@@ -231,6 +236,7 @@ public final class SlowConsumerGuard {
             return;
         }
         account.ledger.add(account);
+        account.channel.attr(BufferedInbound.CHANGED).set(() -> recount(account));
         account.channel.closeFuture().addListener(future -> forget(account));
     }
 
@@ -296,6 +302,13 @@ public final class SlowConsumerGuard {
             return slow(account, overTooLong());
         }
         return true;
+    }
+
+    /** Counts what the account holds now, exactly (inbound growth reported by a handler). On its loop. */
+    private void recount(Account account) {
+        long inbound = account.inboundBytes();
+        account.inboundHeld = inbound;
+        account.ledger.charge(account, account.pendingOutbound() + inbound);
     }
 
     /** The time-based rules and an exact recount, for one account; from its ledger's sweep, on its loop. */
@@ -375,6 +388,7 @@ public final class SlowConsumerGuard {
             doomedBytes.addAndGet(counted);
         }
         account.channel.attr(CLOSE_REASON).setIfAbsent(why);
+        log.debug("Closing {}: {}", account.channel, why);
         disconnected.increment();
         account.channel.close();
         return true;
@@ -393,19 +407,28 @@ public final class SlowConsumerGuard {
             return;
         }
         long used = pendingTotal();
-        if (used - doomedBytes.get() <= maxPendingTotal || !enforcing.compareAndSet(false, true)) {
+        long counted = used - doomedBytes.get();
+        long direct = PlatformDependent.usedDirectMemory(); // -1 where the JDK allocates direct memory itself
+        boolean overDirect = direct > directLimit && counted > 0;
+        if ((counted <= maxPendingTotal && !overDirect) || !enforcing.compareAndSet(false, true)) {
             return;
         }
         try {
-            enforce(used);
+            enforce(used, direct);
         } finally {
             enforcing.set(false);
         }
     }
 
-    private void enforce(long used) {
+    private void enforce(long used, long direct) {
+        long counted = used - doomedBytes.get();
         long target = maxPendingTotal - maxPendingTotal / 8;
-        long excess = used - doomedBytes.get() - target;
+        if (direct > directLimit) {
+            // The allocator holds more than the count says (fragmentation, its own pools): shrink the count
+            // in proportion, so that real memory gets back under the line too.
+            target = Math.min(target, (long) (counted * ((directLimit - directLimit / 8) / (double) direct)));
+        }
+        long excess = counted - target;
         if (excess <= 0) {
             return;
         }
@@ -436,8 +459,8 @@ public final class SlowConsumerGuard {
             }
         }
         if (closed > 0) {
-            logOccasionally("Memory budget: {} of {} bytes in use; closed the {} connection(s) holding the most ({} bytes)",
-                    used, maxPendingTotal, closed, freed);
+            logOccasionally("Memory budget: {} of {} bytes in use ({} bytes of direct memory); closed the {} "
+                    + "connection(s) holding the most ({} bytes)", used, maxPendingTotal, direct, closed, freed);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.relay.core.codec;
 
-import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 
 /**
@@ -13,10 +13,20 @@ final class LineFrameDecoder extends LineBasedFrameDecoder implements BufferedIn
         super(maxFrameLength, true, true);
     }
 
+    private long reported;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        reported = BufferedInbound.report(ctx.channel(), heldInboundBytes(), reported);
+    }
+
     @Override
     public long heldInboundBytes() {
-        ByteBuf buffer = internalBuffer();
-        return buffer.isReadable() ? buffer.capacity() : 0;
+        // What the client has sent of an unfinished frame. The cumulation's spare capacity is left out: it
+        // is released as soon as a read has been decoded, so counting it would make every busy sender look
+        // like the biggest holder.
+        return actualReadableBytes();
     }
 
     @Override

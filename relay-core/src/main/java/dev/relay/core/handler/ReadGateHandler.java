@@ -29,6 +29,7 @@ public final class ReadGateHandler extends ChannelInboundHandlerAdapter implemen
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private long waitingBytes;
+    private long reported;
     private long closedSince;
     private boolean draining;
 
@@ -82,6 +83,7 @@ public final class ReadGateHandler extends ChannelInboundHandlerAdapter implemen
     private void hold(ChannelHandlerContext ctx, Object msg) {
         waiting.add(msg);
         waitingBytes += sizeOf(msg);
+        reported = BufferedInbound.report(ctx.channel(), waitingBytes, reported);
         close(ctx);
     }
 
