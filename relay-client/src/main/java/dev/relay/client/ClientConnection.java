@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * order, so an {@code ERR} that arrives between {@code PONG OPEN} and {@code PONG CLOSE} is the
  * command's refusal, and a {@code PONG CLOSE} with no {@code ERR} before it is its success. An
  * {@code ERR} outside any such bracket (a chat line refused) is only reported as an event.
+ *
+ * <p>A line the client discards (too long) or cannot read is reported as a
+ * {@link RelayEvent.ProtocolError}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -102,7 +105,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         try {
             line = ServerLine.parse(text);
         } catch (IllegalArgumentException e) {
-            log.debug("Ignoring a server line this client does not understand: {}", e.getMessage());
+            if (isKnownKind(text)) {
+                client.emit(new RelayEvent.ProtocolError("a server line breaks its format: " + e.getMessage()));
+            } else {
+                log.debug("Ignoring a server line of a kind this client does not know: {}", e.getMessage());
+            }
             return;
         }
         switch (line.kind()) {
@@ -283,12 +290,27 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            log.warn("Dropped a server line longer than the client's limit: {}", cause.getMessage());
+            log.debug("Discarded a server line over the client's limit: {}", cause.getMessage());
+            if (!client.isClosed()) {
+                client.emit(new RelayEvent.ProtocolError("discarded a line from the server longer than this client's "
+                        + client.config().maxServerLineLength() + " bytes (is maxFrameLength the server's?)"));
+            }
             return;
         }
         lostReason = rootMessage(cause);
         log.debug("Closing after an error", cause);
         ctx.close();
+    }
+
+    private static boolean isKnownKind(String text) {
+        int space = text.indexOf(' ');
+        String word = space < 0 ? text : text.substring(0, space);
+        for (ServerLine.Kind kind : ServerLine.Kind.values()) {
+            if (kind.name().equals(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable failure) {

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * complete when the server has handled the command, or fail with the server's {@code ERR} (see
  * {@link RelayClientException#errorCode()}) or after the request timeout.
  *
+ * <p><b>Nothing is lost quietly.</b> A server line longer than the client accepts is discarded and
+ * reported as {@link RelayEvent.ProtocolError}; the connection goes on.
+ *
  * <p><b>Threads.</b> The client owns one event loop thread ({@code relay-client-*}), started by the
  * constructor; the listener runs on it and futures complete on it, so do not block in either.
  * {@link #close()} stops the thread: always close a client, also after a failed {@link #connect()}

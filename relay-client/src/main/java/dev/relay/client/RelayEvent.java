@@ -63,6 +63,14 @@ public sealed interface RelayEvent {
     record Bye(String text) implements RelayEvent { }
 
     /**
+     * Something the server sent was lost or could not be read, and {@code message} says what: a line
+     * longer than this client accepts (3 × {@link RelayClientConfig#maxFrameLength()} + 256 bytes),
+     * which was discarded, or a line of a known kind that breaks its format. The connection goes on.
+     * (Lines of a kind this client does not know are ignored without an event, as PROTOCOL.md asks.)
+     */
+    record ProtocolError(String message) implements RelayEvent { }
+
+    /**
      * The event for one server line, or {@code null} for lines that are not events ({@code WELCOME} and
      * {@code PONG} are handled by the client itself).
      */

@@ -13,6 +13,7 @@ import dev.relay.client.RelayEvent.Left;
 import dev.relay.client.RelayEvent.NickChanged;
 import dev.relay.client.RelayEvent.Notice;
 import dev.relay.client.RelayEvent.PrivateMessage;
+import dev.relay.client.RelayEvent.ProtocolError;
 import dev.relay.client.RelayEvent.Quit;
 import dev.relay.client.RelayEvent.Reconnected;
 import dev.relay.client.RelayEvent.RoomInfo;
@@ -25,7 +26,13 @@ import dev.relay.server.RelayServer;
 import dev.relay.server.RelayServerConfig;
 import dev.relay.testing.FreezableProxy;
 import dev.relay.testing.TestClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +123,38 @@ class RelayClientIT {
         bob.close();
         assertThat(alice.await(Quit.class)).isEqualTo(new Quit("dev", "bob", "connection closed"));
 
+    }
+
+    @Test
+    void aServerLineOverTheClientsLimitIsReportedAndTheConnectionGoesOn() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fake.accept();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            EventRecorder events = new EventRecorder();
+            RelayClient client = track(new RelayClient(config(fake.getLocalPort()).maxFrameLength(100).build(), events));
+            CompletableFuture<Void> connected = client.connect();
+            try (Socket server = accepted.get(10, TimeUnit.SECONDS)) {
+                OutputStream out = server.getOutputStream();
+                out.write("WELCOME guest1 lobby Hi\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                connected.get(10, TimeUnit.SECONDS);
+                out.write(("MSG lobby bob " + "x".repeat(1000) + "\nMSG lobby\nNEWKIND some day\nMSG lobby bob after\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                assertThat(events.await(ProtocolError.class).message())
+                        .isEqualTo("discarded a line from the server longer than this client's 556 bytes"
+                                + " (is maxFrameLength the server's?)");
+                assertThat(events.await(ProtocolError.class).message()).startsWith("a server line breaks its format: ");
+                assertThat(events.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "bob", "after"));
+                assertThat(events.seen).as("an unknown kind is ignored, as the protocol asks").hasSize(4);
+                client.close();
+            }
+        }
     }
 
     @Test
