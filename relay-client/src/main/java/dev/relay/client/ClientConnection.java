@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * command's refusal, and a {@code PONG CLOSE} with no {@code ERR} before it is its success. An
  * {@code ERR} outside any such bracket (a chat line refused) is only reported as an event.
  *
- * <p>A line the client discards (too long) or cannot read is reported as a
- * {@link RelayEvent.ProtocolError}.
+ * <p>The lines of a {@code /who} or {@code /rooms} answer are put together into one event by a
+ * {@link ListCollector}. Their end line comes before the {@code PONG CLOSE}, so such a request completes
+ * after its {@link RelayEvent.WhoList} or {@link RelayEvent.RoomList} has been emitted. A line the client
+ * discards (too long) or cannot read is reported as a {@link RelayEvent.ProtocolError}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -45,6 +47,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     /** The request whose opening PONG has arrived and closing PONG has not: ERRs now are its own. */
     private @Nullable Pending current;
+    private final ListCollector lists = new ListCollector();
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable ScheduledFuture<?> setupTimeout;
     private boolean ready;
@@ -134,6 +137,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 lostReason = "the server said: " + line.text();
                 client.emit(RelayEvent.of(line));
             }
+            // The end line comes before the PONG that closes a /who request: the list is out first.
+            case WHO, WHOEND, ROOMS, ROOMSEND -> lists.accept(line).forEach(client::emit);
             default -> client.emit(RelayEvent.of(line));
         }
     }

@@ -2,6 +2,7 @@ package dev.relay.core.chat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
+import dev.relay.core.codec.FrameCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,7 +64,7 @@ final class ChatCommands {
             case "join" -> join(ctx, session, rest);
             case "rooms" -> {
                 if (noArgs(ctx, rest, "/rooms")) {
-                    reply(ctx, ServerLines.rooms(roomList()));
+                    ServerLines.rooms(roomList(), maxListLineBytes(ctx.channel())).forEach(line -> reply(ctx, line));
                 }
             }
             case "who" -> who(ctx, session, rest);
@@ -178,7 +179,7 @@ final class ChatCommands {
             }
         }
         nicks.sort(String.CASE_INSENSITIVE_ORDER);
-        reply(ctx, ServerLines.who(name, nicks));
+        ServerLines.who(name, nicks, maxListLineBytes(ctx.channel())).forEach(line -> reply(ctx, line));
     }
 
     private void privateMessage(ChannelHandlerContext ctx, Session session, String rest) {
@@ -221,6 +222,12 @@ final class ChatCommands {
             }
         }
         return list;
+    }
+
+    /** How long a line of a list answer to {@code channel} may be: per its frame limit, or 4096 bytes without a codec. */
+    private static int maxListLineBytes(Channel channel) {
+        FrameCodec codec = FrameCodec.of(channel);
+        return codec == null ? ServerLines.MAX_LIST_LINE_BYTES : ServerLines.maxListLineBytes(codec.maxFrameLength());
     }
 
     private static boolean noArgs(ChannelHandlerContext ctx, String rest, String usage) {
