@@ -43,7 +43,7 @@ final class ChatCommands {
     }
 
     void handle(ChannelHandlerContext ctx, Session session, String line) {
-        if (line.isBlank()) {
+        if (isBlank(line)) {
             return;
         }
         if (line.charAt(0) != '/') {
@@ -228,6 +228,20 @@ final class ChatCommands {
     private static int maxListLineBytes(Channel channel) {
         FrameCodec codec = FrameCodec.of(channel);
         return codec == null ? ServerLines.MAX_LIST_LINE_BYTES : ServerLines.maxListLineBytes(codec.maxFrameLength());
+    }
+
+    /**
+     * Whether {@code line} is empty or only spaces and tabs (U+0020, U+0009), which are ignored. Not
+     * {@link String#isBlank()}: a line of other white space (U+3000, U+2003, ...) is text, and is said.
+     */
+    static boolean isBlank(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != ' ' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean noArgs(ChannelHandlerContext ctx, String rest, String usage) {

@@ -71,9 +71,22 @@ class ChatHandlerTest {
         EmbeddedChannel bob = fixture.connect("bob");
         type(alice, "");
         type(alice, "   ");
+        type(alice, "\t \t");
         type(alice, "//not a command");
         assertThat(lines(bob)).containsExactly("MSG lobby alice /not a command");
         assertThat(lines(alice)).isEmpty();
+    }
+
+    @Test
+    void onlySpacesAndTabsAreBlankOtherWhiteSpaceIsText() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "\u3000");
+        type(alice, " \u2003\t");
+        type(alice, "\u00A0");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice \u3000", "MSG lobby alice  \u2003\t", "MSG lobby alice \u00A0");
+        assertThat(ChatCommands.isBlank(" \t ")).isTrue();
+        assertThat(ChatCommands.isBlank("\u000B")).isFalse();
     }
 
     @Test
