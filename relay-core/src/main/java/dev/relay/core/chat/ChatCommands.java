@@ -140,20 +140,23 @@ final class ChatCommands {
             reply(ctx, ServerLines.join(name, session.nick()));
             return;
         }
-        Room target = rooms.get(name);
-        if (target == null && rooms.size() >= limits.maxRooms()) {
+        Channel channel = session.channel();
+        // Into the new room first, checking the caps in the same step; then out of the old one. Nothing
+        // reaches the channel while it is in both (its own loop is busy with this), though a /who
+        // elsewhere may list it in both for that moment.
+        RoomRegistry.JoinResult joined = rooms.tryJoin(name, channel, limits.maxRooms(), limits.maxMembersPerRoom());
+        if (joined == RoomRegistry.Refused.TOO_MANY_ROOMS) {
             error(ctx, ErrorCode.TOO_MANY_ROOMS, "The server has its maximum of " + limits.maxRooms()
                     + " rooms; join an existing one (/rooms lists them)");
             return;
         }
-        if (target != null && target.size() >= limits.maxMembersPerRoom()) {
+        if (joined == RoomRegistry.Refused.ROOM_FULL) {
             error(ctx, ErrorCode.ROOM_FULL, "#" + name + " has its maximum of " + limits.maxMembersPerRoom() + " members");
             return;
         }
-        Channel channel = session.channel();
         delivery.toRoom(current.name(), null, ServerLines.leave(current.name(), session.nick()));
         rooms.leave(current, channel);
-        session.room(rooms.join(name, channel));
+        session.room(((RoomRegistry.Joined) joined).room());
         delivery.toRoom(name, null, ServerLines.join(name, session.nick()));
     }
 
