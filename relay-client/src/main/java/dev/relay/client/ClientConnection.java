@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * order, so an {@code ERR} that arrives between {@code PONG OPEN} and {@code PONG CLOSE} is the
  * command's refusal, and a {@code PONG CLOSE} with no {@code ERR} before it is its success. An
  * {@code ERR} outside any such bracket (a chat line refused) is only reported as an event.
+ *
+ * <p>The lines of a {@code /who} or {@code /rooms} answer are put together into one event by a
+ * {@link ListCollector}. Their end line comes before the {@code PONG CLOSE}, so such a request completes
+ * after its {@link RelayEvent.WhoList} or {@link RelayEvent.RoomList} has been emitted. A line the client
+ * discards (too long) or cannot read is reported as a {@link RelayEvent.ProtocolError}.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -42,6 +47,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     /** The request whose opening PONG has arrived and closing PONG has not: ERRs now are its own. */
     private @Nullable Pending current;
+    private final ListCollector lists = new ListCollector();
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable ScheduledFuture<?> setupTimeout;
     private boolean ready;
@@ -102,7 +108,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         try {
             line = ServerLine.parse(text);
         } catch (IllegalArgumentException e) {
-            log.debug("Ignoring a server line this client does not understand: {}", e.getMessage());
+            if (isKnownKind(text)) {
+                client.emit(new RelayEvent.ProtocolError("a server line breaks its format: " + e.getMessage()));
+            } else {
+                log.debug("Ignoring a server line of a kind this client does not know: {}", e.getMessage());
+            }
             return;
         }
         switch (line.kind()) {
@@ -127,6 +137,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 lostReason = "the server said: " + line.text();
                 client.emit(RelayEvent.of(line));
             }
+            // The end line comes before the PONG that closes a /who request: the list is out first.
+            case WHO, WHOEND, ROOMS, ROOMSEND -> lists.accept(line).forEach(client::emit);
             default -> client.emit(RelayEvent.of(line));
         }
     }
@@ -283,12 +295,27 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
-            log.warn("Dropped a server line longer than the client's limit: {}", cause.getMessage());
+            log.debug("Discarded a server line over the client's limit: {}", cause.getMessage());
+            if (!client.isClosed()) {
+                client.emit(new RelayEvent.ProtocolError("discarded a line from the server longer than this client's "
+                        + client.config().maxServerLineLength() + " bytes (is maxFrameLength the server's?)"));
+            }
             return;
         }
         lostReason = rootMessage(cause);
         log.debug("Closing after an error", cause);
         ctx.close();
+    }
+
+    private static boolean isKnownKind(String text) {
+        int space = text.indexOf(' ');
+        String word = space < 0 ? text : text.substring(0, space);
+        for (ServerLine.Kind kind : ServerLine.Kind.values()) {
+            if (kind.name().equals(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable failure) {

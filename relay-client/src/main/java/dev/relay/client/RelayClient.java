@@ -49,7 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Futures.</b> {@link #send} completes when the line is written to the socket (there is no
  * answer to a chat line). {@link #nick}, {@link #join}, {@link #privateMessage} and {@link #command}
  * complete when the server has handled the command, or fail with the server's {@code ERR} (see
- * {@link RelayClientException#errorCode()}) or after the request timeout.
+ * {@link RelayClientException#errorCode()}) or after the request timeout. {@code command("/who")}
+ * completes after the whole list has arrived and been reported as one {@link RelayEvent.WhoList}
+ * (likewise {@code /rooms}).
+ *
+ * <p><b>Nothing is lost quietly.</b> A server line longer than the client accepts is discarded and
+ * reported as {@link RelayEvent.ProtocolError}; the connection goes on.
  *
  * <p><b>Threads.</b> The client owns one event loop thread ({@code relay-client-*}), started by the
  * constructor; the listener runs on it and futures complete on it, so do not block in either.

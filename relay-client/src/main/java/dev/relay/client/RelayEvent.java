@@ -41,13 +41,19 @@ public sealed interface RelayEvent {
     /** {@code QUIT}: {@code nick} disconnected from the server. */
     record Quit(String room, String nick, String reason) implements RelayEvent { }
 
-    /** {@code ROOMS}: the rooms and their member counts, as answered to {@code /rooms}. */
+    /**
+     * {@code ROOMS} ... {@code ROOMSEND}: the rooms and their member counts, as answered to {@code /rooms};
+     * one event for the whole answer, however many lines it took.
+     */
     record RoomList(List<RoomInfo> rooms) implements RelayEvent { }
 
     /** One entry of a {@link RoomList}. */
     record RoomInfo(String name, int members) { }
 
-    /** {@code WHO}: who is in {@code room}. */
+    /**
+     * {@code WHO} ... {@code WHOEND}: who is in {@code room}, sorted case-insensitively; one event for the
+     * whole answer, however many lines it took.
+     */
     record WhoList(String room, List<String> nicks) implements RelayEvent { }
 
     /** {@code INFO}: a notice for humans (help text, server notices). */
@@ -63,8 +69,19 @@ public sealed interface RelayEvent {
     record Bye(String text) implements RelayEvent { }
 
     /**
-     * The event for one server line, or {@code null} for lines that are not events ({@code WELCOME} and
-     * {@code PONG} are handled by the client itself).
+     * Something the server sent was lost or could not be read, and {@code message} says what: a line
+     * longer than this client accepts (3 × {@link RelayClientConfig#maxFrameLength()} + 256 bytes),
+     * which was discarded; a line of a known kind that breaks its format; a list whose end line does not
+     * match the lines that came. The connection goes on. (Lines of a kind this client does not know are
+     * ignored without an event, as PROTOCOL.md asks.)
+     */
+    record ProtocolError(String message) implements RelayEvent { }
+
+    /**
+     * The event for one server line, or {@code null} for lines that are not events by themselves:
+     * {@code WELCOME} and {@code PONG} are handled by the client itself, and the lines of a list
+     * ({@code WHO}, {@code WHOEND}, {@code ROOMS}, {@code ROOMSEND}) are put together by a
+     * {@link ListCollector}.
      */
     static @Nullable RelayEvent of(ServerLine line) {
         return switch (line.kind()) {
@@ -75,17 +92,10 @@ public sealed interface RelayEvent {
             case LEAVE -> new Left(line.arg(0), line.arg(1));
             case NICK -> new NickChanged(line.arg(0), line.arg(1), line.arg(2));
             case QUIT -> new Quit(line.arg(0), line.arg(1), line.text());
-            case ROOMS -> new RoomList(line.text().isEmpty() ? List.of() : java.util.Arrays.stream(line.text().split(" "))
-                    .map(pair -> {
-                        int colon = pair.lastIndexOf(':');
-                        return new RoomInfo(pair.substring(0, colon), Integer.parseInt(pair.substring(colon + 1)));
-                    })
-                    .toList());
-            case WHO -> new WhoList(line.arg(0), line.text().isEmpty() ? List.of() : List.of(line.text().split(" ")));
             case INFO -> new Notice(line.text());
             case ERR -> new ErrorReply(codeOf(line.arg(0)), line.arg(0), line.text());
             case BYE -> new Bye(line.text());
-            case WELCOME, PONG -> null;
+            case WELCOME, PONG, WHO, WHOEND, ROOMS, ROOMSEND -> null;
         };
     }
 

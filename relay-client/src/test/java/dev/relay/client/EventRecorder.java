@@ -42,4 +42,15 @@ final class EventRecorder implements RelayListener {
     <T extends RelayEvent> T await(Class<T> type) {
         return await(type, event -> true);
     }
+
+    /** The next event of {@code type} among those that have arrived already (skipping others); fails if none has. */
+    <T extends RelayEvent> T arrived(Class<T> type) {
+        for (RelayEvent event; (event = events.poll()) != null; ) {
+            seen.add(event);
+            if (type.isInstance(event)) {
+                return type.cast(event);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " has arrived; saw " + seen);
+    }
 }

@@ -13,19 +13,31 @@ import dev.relay.client.RelayEvent.Left;
 import dev.relay.client.RelayEvent.NickChanged;
 import dev.relay.client.RelayEvent.Notice;
 import dev.relay.client.RelayEvent.PrivateMessage;
+import dev.relay.client.RelayEvent.ProtocolError;
 import dev.relay.client.RelayEvent.Quit;
 import dev.relay.client.RelayEvent.Reconnected;
 import dev.relay.client.RelayEvent.RoomInfo;
 import dev.relay.client.RelayEvent.RoomList;
 import dev.relay.client.RelayEvent.WhoList;
+import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.ErrorCode;
+import dev.relay.core.chat.LocalDelivery;
+import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.core.codec.Framing;
 import dev.relay.server.RelayServer;
 import dev.relay.server.RelayServerConfig;
 import dev.relay.testing.FreezableProxy;
 import dev.relay.testing.TestClient;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,9 +108,10 @@ class RelayClientIT {
         assertThat(alice.await(PrivateMessage.class)).isEqualTo(new PrivateMessage("bob", "psst"));
 
         client.command("/rooms").get(10, TimeUnit.SECONDS);
-        assertThat(alice.await(RoomList.class).rooms()).containsExactly(new RoomInfo("lobby", 2));
+        assertThat(alice.arrived(RoomList.class).rooms()).as("before the command completed")
+                .containsExactly(new RoomInfo("lobby", 2));
         client.command("/who").get(10, TimeUnit.SECONDS);
-        assertThat(alice.await(WhoList.class)).isEqualTo(new WhoList("lobby", List.of("alice", "bob")));
+        assertThat(alice.arrived(WhoList.class)).isEqualTo(new WhoList("lobby", List.of("alice", "bob")));
         client.command("/help").get(10, TimeUnit.SECONDS);
         assertThat(alice.await(Notice.class).text()).contains("Commands");
 
@@ -116,6 +129,85 @@ class RelayClientIT {
         bob.close();
         assertThat(alice.await(Quit.class)).isEqualTo(new Quit("dev", "bob", "connection closed"));
 
+    }
+
+    @Test
+    void whoOfARoomOf5000MembersComesInBoundedLinesAndAsOneWhoList() throws Exception {
+        RelayServer server = server(0);
+        // 5,000 members without sockets: channels with a chat handler on the server's own registries
+        ChatHandler chat = new ChatHandler(server.rooms(), server.sessions(),
+                new LocalDelivery(server.rooms(), server.sessions()), "big");
+        List<EmbeddedChannel> members = new ArrayList<>();
+        track(() -> members.forEach(member -> {
+            member.attr(ChatHandler.QUIET_CLOSE).set(true);
+            member.finishAndReleaseAll();
+        }));
+        for (int i = 0; i < 5000; i++) {
+            members.add(new EmbeddedChannel(DefaultChannelId.newInstance(), chat));
+        }
+        assertThat(server.rooms().get("big").size()).isEqualTo(5000);
+
+        EventRecorder events = new EventRecorder();
+        RelayClient client = client(config(server.port()).nick("alice").room("big").build(), events);
+        client.command("/who").get(10, TimeUnit.SECONDS);
+        WhoList who = events.arrived(WhoList.class);
+        assertThat(who.room()).isEqualTo("big");
+        assertThat(who.nicks()).hasSize(5001).contains("alice", "guest1", "guest5000")
+                .isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
+
+        TestClient raw = track(TestClient.line(server.port()));
+        raw.readUntil(Kind.WELCOME);
+        raw.send("/who #big");
+        int limit = Math.min(4096, 3 * server.config().maxFrameLength() + 100);
+        List<String> nicks = new ArrayList<>();
+        int lines = 0;
+        while (true) {
+            String line = raw.readLine();
+            assertThat(line.getBytes(StandardCharsets.UTF_8).length).as("a line of the answer").isLessThanOrEqualTo(limit);
+            ServerLine parsed = ServerLine.parse(line);
+            assertThat(parsed.arg(0)).isEqualTo("big");
+            if (parsed.kind() == Kind.WHOEND) {
+                assertThat(parsed.arg(1)).isEqualTo("5001");
+                break;
+            }
+            assertThat(parsed.kind()).isEqualTo(Kind.WHO);
+            nicks.addAll(List.of(parsed.text().split(" ")));
+            lines++;
+        }
+        assertThat(lines).isGreaterThan(10);
+        assertThat(nicks).isEqualTo(who.nicks());
+    }
+
+    @Test
+    void aServerLineOverTheClientsLimitIsReportedAndTheConnectionGoesOn() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fake.accept();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            EventRecorder events = new EventRecorder();
+            RelayClient client = track(new RelayClient(config(fake.getLocalPort()).maxFrameLength(100).build(), events));
+            CompletableFuture<Void> connected = client.connect();
+            try (Socket server = accepted.get(10, TimeUnit.SECONDS)) {
+                OutputStream out = server.getOutputStream();
+                out.write("WELCOME guest1 lobby Hi\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                connected.get(10, TimeUnit.SECONDS);
+                out.write(("MSG lobby bob " + "x".repeat(1000) + "\nMSG lobby\nNEWKIND some day\nMSG lobby bob after\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                assertThat(events.await(ProtocolError.class).message())
+                        .isEqualTo("discarded a line from the server longer than this client's 556 bytes"
+                                + " (is maxFrameLength the server's?)");
+                assertThat(events.await(ProtocolError.class).message()).startsWith("a server line breaks its format: ");
+                assertThat(events.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "bob", "after"));
+                assertThat(events.seen).as("an unknown kind is ignored, as the protocol asks").hasSize(4);
+                client.close();
+            }
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,13 +20,20 @@ import org.jspecify.annotations.Nullable;
  * protocol lower-cases them).
  *
  * <p>Thread-safety: all methods may be called from any thread. Joining and leaving are atomic per room
- * name, so a room is never removed while a join into it is in progress.
+ * name, so a room is never removed while a join into it is in progress. {@link #tryJoin} checks its
+ * limits and joins in one step: however many threads join at once, no room gets more members, and the
+ * registry no more rooms, than they allow.
  */
 public final class RoomRegistry {
 
     private static final Framing[] FRAMINGS = Framing.values();
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+    /**
+     * The rooms in {@link #rooms}, changed only inside the map's per-name {@code compute}s, where a room
+     * is created or removed: a cap is checked and a room counted in one step, across names.
+     */
+    private final AtomicInteger roomCount = new AtomicInteger();
     private final SlowConsumerGuard guard;
     /** The fan-out of each event loop that has members in a room here; counted, and dropped at 0. */
     private final ConcurrentMap<EventLoop, LoopFanOut> fanOuts = new ConcurrentHashMap<>();
@@ -44,22 +52,87 @@ public final class RoomRegistry {
         return guard;
     }
 
-    /** Adds {@code channel} to room {@code name}, creating the room if needed, and returns the room. */
+    /** What {@link #tryJoin} did: {@link Joined} the room, or {@link Refused} and why. */
+    public sealed interface JoinResult {
+    }
+
+    /** The channel is a member of {@code room} now. */
+    public record Joined(Room room) implements JoinResult {
+    }
+
+    /** Why {@link #tryJoin} refused; nothing was changed. */
+    public enum Refused implements JoinResult {
+        /** The room does not exist, and the registry has as many rooms as allowed. */
+        TOO_MANY_ROOMS,
+        /** The room has as many members as allowed. */
+        ROOM_FULL
+    }
+
+    /** Adds {@code channel} to room {@code name}, creating the room if needed, and returns the room. No limits. */
     public Room join(String name, Channel channel) {
+        return ((Joined) tryJoin(name, channel, Integer.MAX_VALUE, Integer.MAX_VALUE)).room();
+    }
+
+    /**
+     * Adds {@code channel} to room {@code name}, creating the room if needed, unless that would make more
+     * than {@code maxRooms} rooms here or more than {@code maxMembers} members in the room. The check and
+     * the join are one atomic step. A channel already in the room is never refused as one too many.
+     *
+     * @return {@link Joined} with the room, or the {@link Refused} reason
+     */
+    public JoinResult tryJoin(String name, Channel channel, int maxRooms, int maxMembers) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(channel, "channel");
-        return rooms.compute(name, (key, room) -> {
-            Room target = room != null ? room : new Room(key, this);
-            target.add(channel);
-            return target;
+        JoinResult[] result = new JoinResult[1];
+        rooms.compute(name, (key, room) -> {
+            if (room == null) {
+                if (!countNewRoom(maxRooms)) {
+                    result[0] = Refused.TOO_MANY_ROOMS;
+                    return null;
+                }
+                Room created = new Room(key, this);
+                try {
+                    created.add(channel);
+                } catch (RuntimeException | Error e) {
+                    roomCount.decrementAndGet(); // not created after all
+                    throw e;
+                }
+                result[0] = new Joined(created);
+                return created;
+            }
+            if (room.size() >= maxMembers && !room.contains(channel)) {
+                result[0] = Refused.ROOM_FULL;
+                return room;
+            }
+            room.add(channel);
+            result[0] = new Joined(room);
+            return room;
         });
+        return result[0];
+    }
+
+    /** Counts one more room unless there are {@code maxRooms} already. Inside the map's compute only. */
+    private boolean countNewRoom(int maxRooms) {
+        while (true) {
+            int count = roomCount.get();
+            if (count >= maxRooms) {
+                return false;
+            }
+            if (roomCount.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
     }
 
     /** Removes {@code channel} from {@code room}; removes the room from the registry once it is empty. */
     public void leave(Room room, Channel channel) {
         rooms.computeIfPresent(room.name(), (key, current) -> {
             current.remove(channel);
-            return current.isEmpty() ? null : current;
+            if (current.isEmpty()) {
+                roomCount.decrementAndGet();
+                return null;
+            }
+            return current;
         });
     }
 

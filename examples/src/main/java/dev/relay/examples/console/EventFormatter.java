@@ -48,6 +48,8 @@ final class EventFormatter {
             return "-- " + n.text();
         } else if (event instanceof RelayEvent.ErrorReply e) {
             return "! " + e.text();
+        } else if (event instanceof RelayEvent.ProtocolError p) {
+            return "! protocol error: " + p.message();
         } else if (event instanceof RelayEvent.Bye b) {
             return "-- server: " + b.text();
         } else if (event instanceof RelayEvent.Connected c) {

@@ -127,6 +127,8 @@ class ConsoleIT {
         assertThat(alice.await(line -> line.contains("! "))).endsWith("! The nick bob is taken");
         alice.type("/who");
         assertThat(alice.await(line -> line.contains("-- in #dev"))).endsWith("-- in #dev: alice, bob");
+        alice.type("/rooms");
+        assertThat(alice.await(line -> line.contains("-- rooms"))).endsWith("-- rooms: #dev (2)");
 
         alice.type("/QUIT see you");
         assertThat(alice.exitCode()).isZero();

@@ -2,6 +2,7 @@ package dev.relay.core.chat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
+import dev.relay.core.codec.FrameCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class ChatCommands {
     }
 
     void handle(ChannelHandlerContext ctx, Session session, String line) {
-        if (line.isBlank()) {
+        if (isBlank(line)) {
             return;
         }
         if (line.charAt(0) != '/') {
@@ -62,7 +63,7 @@ final class ChatCommands {
             case "join" -> join(ctx, session, rest);
             case "rooms" -> {
                 if (noArgs(ctx, rest, "/rooms")) {
-                    reply(ctx, ServerLines.rooms(roomList()));
+                    ServerLines.rooms(roomList(), maxListLineBytes(ctx.channel())).forEach(line -> reply(ctx, line));
                 }
             }
             case "who" -> who(ctx, session, rest);
@@ -138,20 +139,23 @@ final class ChatCommands {
             reply(ctx, ServerLines.join(name, session.nick()));
             return;
         }
-        Room target = rooms.get(name);
-        if (target == null && rooms.size() >= limits.maxRooms()) {
+        Channel channel = session.channel();
+        // Into the new room first, checking the caps in the same step; then out of the old one. Nothing
+        // reaches the channel while it is in both (its own loop is busy with this), though a /who
+        // elsewhere may list it in both for that moment.
+        RoomRegistry.JoinResult joined = rooms.tryJoin(name, channel, limits.maxRooms(), limits.maxMembersPerRoom());
+        if (joined == RoomRegistry.Refused.TOO_MANY_ROOMS) {
             error(ctx, ErrorCode.TOO_MANY_ROOMS, "The server has its maximum of " + limits.maxRooms()
                     + " rooms; join an existing one (/rooms lists them)");
             return;
         }
-        if (target != null && target.size() >= limits.maxMembersPerRoom()) {
+        if (joined == RoomRegistry.Refused.ROOM_FULL) {
             error(ctx, ErrorCode.ROOM_FULL, "#" + name + " has its maximum of " + limits.maxMembersPerRoom() + " members");
             return;
         }
-        Channel channel = session.channel();
         delivery.toRoom(current.name(), null, ServerLines.leave(current.name(), session.nick()));
         rooms.leave(current, channel);
-        session.room(rooms.join(name, channel));
+        session.room(((RoomRegistry.Joined) joined).room());
         delivery.toRoom(name, null, ServerLines.join(name, session.nick()));
     }
 
@@ -177,7 +181,7 @@ final class ChatCommands {
             }
         }
         nicks.sort(String.CASE_INSENSITIVE_ORDER);
-        reply(ctx, ServerLines.who(name, nicks));
+        ServerLines.who(name, nicks, maxListLineBytes(ctx.channel())).forEach(line -> reply(ctx, line));
     }
 
     private void privateMessage(ChannelHandlerContext ctx, Session session, String rest) {
@@ -220,6 +224,26 @@ final class ChatCommands {
             }
         }
         return list;
+    }
+
+    /** How long a line of a list answer to {@code channel} may be: per its frame limit, or 4096 bytes without a codec. */
+    private static int maxListLineBytes(Channel channel) {
+        FrameCodec codec = FrameCodec.of(channel);
+        return codec == null ? ServerLines.MAX_LIST_LINE_BYTES : ServerLines.maxListLineBytes(codec.maxFrameLength());
+    }
+
+    /**
+     * Whether {@code line} is empty or only spaces and tabs (U+0020, U+0009), which are ignored. Not
+     * {@link String#isBlank()}: a line of other white space (U+3000, U+2003, ...) is text, and is said.
+     */
+    static boolean isBlank(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != ' ' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean noArgs(ChannelHandlerContext ctx, String rest, String usage) {

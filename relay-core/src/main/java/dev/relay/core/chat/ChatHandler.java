@@ -112,8 +112,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        Room existing = rooms.get(defaultRoom);
-        if (existing != null && existing.size() >= limits.maxMembersPerRoom()) {
+        // Checked and joined in one step; the default room may always exist, so only its size counts.
+        if (!(rooms.tryJoin(defaultRoom, channel, Integer.MAX_VALUE, limits.maxMembersPerRoom())
+                instanceof RoomRegistry.Joined joined)) {
             ctx.writeAndFlush(ServerLines.error(ErrorCode.ROOM_FULL, "#" + defaultRoom + " has its maximum of "
                     + limits.maxMembersPerRoom() + " members; try again later")).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -121,7 +122,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         Session session = new Session(channel, "");
         session.nick(sessions.claimGuestNick(session));
         session.attach();
-        Room room = rooms.join(defaultRoom, channel);
+        Room room = joined.room();
         session.room(room);
         ctx.writeAndFlush(ServerLines.welcome(session.nick(), room.name()), ctx.voidPromise());
         delivery.toRoom(room.name(), channel, ServerLines.join(room.name(), session.nick()));

@@ -18,7 +18,7 @@ public enum ErrorCode {
     BAD_ROOM,
     /** {@code /msg} to a nick no one holds. */
     NO_SUCH_NICK,
-    /** The line was dropped: the connection sends faster than the server's rate limit. */
+    /** Lines are being dropped: the connection sends faster than the server's rate limit; said once per flood. */
     RATE_LIMITED,
     /** The server (or this address) has as many connections as it allows; the connection closes. */
     TOO_MANY_CONNECTIONS,

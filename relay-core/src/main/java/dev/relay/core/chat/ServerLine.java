@@ -36,10 +36,14 @@ public record ServerLine(Kind kind, List<String> args, String text) {
         NICK(3),
         /** {@code QUIT room nick reason}: someone disconnected. */
         QUIT(2),
-        /** {@code ROOMS room:members ...}: the answer to {@code /rooms}. */
+        /** {@code ROOMS room:members ...}: one line of the answer to {@code /rooms}; {@link #ROOMSEND} ends it. */
         ROOMS(0),
-        /** {@code WHO room nick ...}: the answer to {@code /who}. */
+        /** {@code ROOMSEND count}: the end of the answer to {@code /rooms}, {@code count} rooms listed. */
+        ROOMSEND(1),
+        /** {@code WHO room nick ...}: one line of the answer to {@code /who}; {@link #WHOEND} ends it. */
         WHO(1),
+        /** {@code WHOEND room count}: the end of the answer to {@code /who}, {@code count} nicks listed. */
+        WHOEND(2),
         /** {@code INFO text}: a notice for humans (help text, server notices). */
         INFO(0),
         /** {@code ERR code text}: your last line was refused; {@code code} is one machine-readable word. */

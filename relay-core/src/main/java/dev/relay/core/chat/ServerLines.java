@@ -1,6 +1,9 @@
 package dev.relay.core.chat;
 
+import io.netty.buffer.ByteBufUtil;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Writes every line the server sends (PROTOCOL.md is the specification; {@link ServerLine} reads them
@@ -9,7 +12,20 @@ import java.util.Collection;
  */
 public final class ServerLines {
 
+    /** The longest line of a {@code /who} or {@code /rooms} answer, in bytes, however high the frame limit. */
+    public static final int MAX_LIST_LINE_BYTES = 4096;
+
     private ServerLines() {
+    }
+
+    /**
+     * The longest line of a {@code /who} or {@code /rooms} answer to a connection whose frame limit is
+     * {@code maxFrameLength}: {@code min(4096, 3 × maxFrameLength + 100)} bytes, kind included, line
+     * ending or length prefix not. Clients accept server lines of 3 × the limit + 100 bytes
+     * (PROTOCOL.md, section 1), so every line of an answer reaches them, however long the list.
+     */
+    public static int maxListLineBytes(int maxFrameLength) {
+        return (int) Math.min(MAX_LIST_LINE_BYTES, 3L * maxFrameLength + 100);
     }
 
     public static String welcome(String nick, String room) {
@@ -45,14 +61,52 @@ public final class ServerLines {
         return "QUIT " + room + ' ' + nick + ' ' + reason;
     }
 
-    /** {@code ROOMS name:members ...}, in the order given. */
-    public static String rooms(Collection<String> roomsWithCounts) {
-        return roomsWithCounts.isEmpty() ? "ROOMS" : "ROOMS " + String.join(" ", roomsWithCounts);
+    /**
+     * The whole answer to {@code /rooms}: one or more {@code ROOMS name:members ...} lines of at most
+     * {@code maxLineBytes} bytes each, listing the entries in the order given, then
+     * {@code ROOMSEND count}. With no entries: {@code ROOMS}, then {@code ROOMSEND 0}.
+     */
+    public static List<String> rooms(Collection<String> roomsWithCounts, int maxLineBytes) {
+        List<String> lines = listLines("ROOMS", roomsWithCounts, maxLineBytes);
+        lines.add("ROOMSEND " + roomsWithCounts.size());
+        return lines;
     }
 
-    /** {@code WHO room nick ...}, in the order given. */
-    public static String who(String room, Collection<String> nicks) {
-        return nicks.isEmpty() ? "WHO " + room : "WHO " + room + ' ' + String.join(" ", nicks);
+    /**
+     * The whole answer to {@code /who}: one or more {@code WHO room nick ...} lines of at most
+     * {@code maxLineBytes} bytes each, listing the nicks in the order given, then
+     * {@code WHOEND room count}. With no nicks: {@code WHO room}, then {@code WHOEND room 0}.
+     */
+    public static List<String> who(String room, Collection<String> nicks, int maxLineBytes) {
+        List<String> lines = listLines("WHO " + room, nicks, maxLineBytes);
+        lines.add("WHOEND " + room + ' ' + nicks.size());
+        return lines;
+    }
+
+    /**
+     * {@code head item item ...} lines of at most {@code maxLineBytes} UTF-8 bytes: always at least one
+     * line, as many items on each as fit. An item too long for any line (never the case for nicks and
+     * room names, which are short) gets a line of its own rather than being left out.
+     */
+    private static List<String> listLines(String head, Collection<String> items, int maxLineBytes) {
+        List<String> lines = new ArrayList<>();
+        int headBytes = ByteBufUtil.utf8Bytes(head);
+        StringBuilder line = new StringBuilder(Math.min(maxLineBytes, 1024)).append(head);
+        int bytes = headBytes;
+        boolean hasItems = false;
+        for (String item : items) {
+            int itemBytes = 1 + ByteBufUtil.utf8Bytes(item);
+            if (hasItems && bytes + itemBytes > maxLineBytes) {
+                lines.add(line.toString());
+                line.setLength(head.length());
+                bytes = headBytes;
+            }
+            line.append(' ').append(item);
+            bytes += itemBytes;
+            hasItems = true;
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     public static String info(String text) {

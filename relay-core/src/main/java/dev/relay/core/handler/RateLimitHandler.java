@@ -12,19 +12,26 @@ import java.util.function.LongSupplier;
  * {@code perSecond} a second. A frame over the limit is dropped (released here) and the sender told once
  * per flood with {@code ERR rate-limited}; other connections are not slowed at all.
  *
+ * <p>A flood starts with the first dropped frame, which is when the warning goes out, and ends only once
+ * no frame has been dropped for {@link #FLOOD_QUIET_NANOS} (1 s); the next drop after that warns again.
+ * So a steady flood, which drops most frames while the bucket lets a few through at the rate, is warned
+ * once, not once per token.
+ *
  * <p>Place it right after the frame decoder and encoder. One instance per channel (it keeps the
  * bucket); touched only on the channel's event loop. The clock is injectable for tests.
  */
 public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** How long a connection must go without a dropped frame for its flood to be over. */
+    static final long FLOOD_QUIET_NANOS = NANOS_PER_SECOND;
 
     private final double perSecond;
     private final int burst;
     private final LongSupplier nanoClock;
     private double tokens;
     private long lastRefill;
-    private boolean warned;
+    private long lastDrop;
     private long dropped;
 
     public RateLimitHandler(double perSecond, int burst, LongSupplier nanoClock) {
@@ -54,14 +61,14 @@ public final class RateLimitHandler extends ChannelInboundHandlerAdapter {
         lastRefill = now;
         if (tokens >= 1) {
             tokens -= 1;
-            warned = false;
             ctx.fireChannelRead(frame);
             return;
         }
         frame.release();
+        boolean newFlood = dropped == 0 || now - lastDrop >= FLOOD_QUIET_NANOS;
         dropped++;
-        if (!warned) {
-            warned = true;
+        lastDrop = now;
+        if (newFlood) {
             ctx.writeAndFlush(ServerLines.error(ErrorCode.RATE_LIMITED, "Slow down: more than "
                     + (long) perSecond + " messages a second (bursts of " + burst + "); lines are being dropped"),
                     ctx.voidPromise());

@@ -73,9 +73,22 @@ class ChatHandlerTest {
         EmbeddedChannel bob = fixture.connect("bob");
         type(alice, "");
         type(alice, "   ");
+        type(alice, "\t \t");
         type(alice, "//not a command");
         assertThat(lines(bob)).containsExactly("MSG lobby alice /not a command");
         assertThat(lines(alice)).isEmpty();
+    }
+
+    @Test
+    void onlySpacesAndTabsAreBlankOtherWhiteSpaceIsText() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(alice, "\u3000");
+        type(alice, " \u2003\t");
+        type(alice, "\u00A0");
+        assertThat(lines(bob)).containsExactly("MSG lobby alice \u3000", "MSG lobby alice  \u2003\t", "MSG lobby alice \u00A0");
+        assertThat(ChatCommands.isBlank(" \t ")).isTrue();
+        assertThat(ChatCommands.isBlank("\u000B")).isFalse();
     }
 
     @Test
@@ -154,11 +167,47 @@ class ChatHandlerTest {
         type(alice, "/rooms");
         type(alice, "/ping abc 123");
         assertThat(lines(alice)).containsExactly("ERR bad-args Usage: /me ACTION", "WHO lobby alice bob",
-                "WHO nowhere", "ROOMS lobby:2", "PONG abc 123");
+                "WHOEND lobby 2", "WHO nowhere", "WHOEND nowhere 0", "ROOMS lobby:2", "ROOMSEND 1", "PONG abc 123");
         type(alice, "/help");
         assertThat(lines(alice)).hasSizeGreaterThan(8).allMatch(line -> line.startsWith("INFO "))
                 .anyMatch(line -> line.contains("/msg NICK TEXT"));
         assertThat(lines(bob)).isEmpty();
+    }
+
+    @Test
+    void whoAndRoomsAnswersAreSplitIntoLinesWithinTheConnectionsLimit() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        List<String> nicks = new java.util.ArrayList<>(List.of("alice"));
+        for (int i = 0; i < 40; i++) {
+            fixture.connect("member_" + i);
+            nicks.add("member_" + i);
+        }
+        nicks.sort(String.CASE_INSENSITIVE_ORDER);
+        lines(alice);
+        type(alice, "/who");
+        type(alice, "/ping done");
+        List<String> answer = lines(alice);
+        int max = ServerLines.maxListLineBytes(64); // the fixture's frame limit: 292 bytes
+        assertThat(answer).hasSizeGreaterThan(3).endsWith("WHOEND lobby 41", "PONG done");
+        List<String> listed = new java.util.ArrayList<>();
+        for (String line : answer.subList(0, answer.size() - 2)) {
+            assertThat(line.length()).isLessThanOrEqualTo(max);
+            ServerLine who = ServerLine.parse(line);
+            assertThat(who.kind()).isEqualTo(ServerLine.Kind.WHO);
+            assertThat(who.args()).containsExactly("lobby");
+            listed.addAll(List.of(who.text().split(" ")));
+        }
+        assertThat(listed).isEqualTo(nicks);
+
+        for (int i = 0; i < 40; i++) {
+            type(fixture.connect(), "/join room-" + i);
+        }
+        lines(alice);
+        type(alice, "/rooms");
+        List<String> rooms = lines(alice);
+        assertThat(rooms).hasSizeGreaterThan(2).last().asString().isEqualTo("ROOMSEND 41");
+        assertThat(rooms).allMatch(line -> line.length() <= max)
+                .allMatch(line -> line.startsWith("ROOMS ") || line.startsWith("ROOMSEND "));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md's example session only shows server lines that the parser reads, of every common kind. */
+/**
+ * PROTOCOL.md's example session only shows server lines that the parser reads, of every common kind, with
+ * list answers that add up; its tables name every kind and error code.
+ */
 class ProtocolDocTest {
 
     private static final Pattern SERVER_LINE = Pattern.compile("< ([A-Z]+ .*?|[A-Z]+)(?=\\s{2,}<|$)");
@@ -22,6 +26,7 @@ class ProtocolDocTest {
         List<String> doc = Files.readAllLines(Path.of("..", "PROTOCOL.md"));
         Set<ServerLine.Kind> seen = EnumSet.noneOf(ServerLine.Kind.class);
         int count = 0;
+        List<String> listed = new ArrayList<>(); // the items of the WHO or ROOMS lines of the current answer
         for (String line : doc) {
             Matcher m = SERVER_LINE.matcher(line.strip());
             while (m.find()) {
@@ -29,15 +34,30 @@ class ProtocolDocTest {
                 if (text.endsWith("...")) {
                     continue; // abbreviated welcome
                 }
-                seen.add(ServerLine.parse(text).kind());
+                ServerLine parsed = ServerLine.parse(text);
+                seen.add(parsed.kind());
                 count++;
+                switch (parsed.kind()) {
+                    case WHO, ROOMS -> {
+                        if (!parsed.text().isEmpty()) {
+                            listed.addAll(List.of(parsed.text().split(" ")));
+                        }
+                    }
+                    case WHOEND, ROOMSEND -> {
+                        String total = parsed.arg(parsed.kind().argCount() - 1);
+                        assertThat(total).as("the count of %s", text).isEqualTo(String.valueOf(listed.size()));
+                        listed.clear();
+                    }
+                    default -> { }
+                }
             }
         }
+        assertThat(listed).as("every list answer is ended").isEmpty();
         assertThat(count).isGreaterThan(15);
         assertThat(seen).contains(ServerLine.Kind.WELCOME, ServerLine.Kind.MSG, ServerLine.Kind.ACTION,
                 ServerLine.Kind.PRIV, ServerLine.Kind.JOIN, ServerLine.Kind.LEAVE, ServerLine.Kind.NICK,
-                ServerLine.Kind.ROOMS, ServerLine.Kind.WHO, ServerLine.Kind.ERR, ServerLine.Kind.PONG,
-                ServerLine.Kind.BYE);
+                ServerLine.Kind.ROOMS, ServerLine.Kind.ROOMSEND, ServerLine.Kind.WHO, ServerLine.Kind.WHOEND,
+                ServerLine.Kind.ERR, ServerLine.Kind.PONG, ServerLine.Kind.BYE);
     }
 
     @Test
@@ -49,5 +69,8 @@ class ProtocolDocTest {
         for (ServerLine.Kind kind : ServerLine.Kind.values()) {
             assertThat(doc).contains("| `" + kind + "` | " + kind.argCount() + " |");
         }
+        assertThat(doc).as("the bound on list lines, as ServerLines applies it")
+                .contains("at most min(" + ServerLines.MAX_LIST_LINE_BYTES + ", 3 × limit + 100) bytes")
+                .contains("then `WHOEND room COUNT`").contains("then `ROOMSEND COUNT`");
     }
 }

@@ -46,13 +46,41 @@ class LimitHandlersTest {
         now += TimeUnit.MILLISECONDS.toNanos(300); // 3 tokens at 10 a second
         send(channel, 4);
         assertThat(drain(channel, true)).containsExactly("line 0", "line 1", "line 2");
-        assertThat(drain(channel, false)).as("a new flood, a new warning").hasSize(1);
+        assertThat(drain(channel, false)).as("300 ms after the last drop: the same flood").isEmpty();
 
         now += TimeUnit.SECONDS.toNanos(60); // the bucket refills to the burst, no further
         send(channel, 7);
         assertThat(drain(channel, true)).hasSize(5);
-        assertThat(channel.finish()).isTrue(); // the warning is still unread
-        drain(channel, false);
+        assertThat(channel.finish()).as("a new flood, a new warning").isTrue();
+        assertThat(drain(channel, false)).singleElement().asString().startsWith("ERR rate-limited ");
+    }
+
+    @Test
+    void aSteadyFloodIsWarnedOnceAndOnlyAQuietSecondEndsIt() {
+        RateLimitHandler limit = new RateLimitHandler(10, 5, () -> now);
+        EmbeddedChannel channel = new EmbeddedChannel(codec.newDecoder(), codec.encoder(), limit);
+        int passed = 0;
+        for (int tick = 0; tick < 1000; tick++) { // 100 lines a second for 10 s: ten times the rate
+            send(channel, 1);
+            passed += drain(channel, true).size();
+            now += TimeUnit.MILLISECONDS.toNanos(10);
+        }
+        assertThat(passed).as("the burst, then the rate").isBetween(104, 106);
+        assertThat(drain(channel, false)).as("one warning for the whole flood")
+                .singleElement().asString().startsWith("ERR rate-limited ");
+
+        now += TimeUnit.MILLISECONDS.toNanos(900); // a pause, but under a second since the last drop
+        send(channel, 20);
+        assertThat(drain(channel, true)).as("the bucket is full again").hasSize(5);
+        assertThat(drain(channel, false)).as("still the same flood").isEmpty();
+
+        now += TimeUnit.MILLISECONDS.toNanos(1500); // a quiet second and more: the flood is over
+        send(channel, 30);
+        assertThat(drain(channel, true)).hasSize(5);
+        assertThat(drain(channel, false)).as("a new flood, a new warning")
+                .singleElement().asString().startsWith("ERR rate-limited ");
+        assertThat(limit.dropped()).isEqualTo(1000 - passed + 15 + 25);
+        assertThat(channel.finish()).isFalse();
     }
 
     @Test
