@@ -32,9 +32,16 @@ public final class TestClient implements AutoCloseable {
     private final OutputStream out;
 
     private TestClient(SocketAddress address, boolean lengthFramed) {
+        this(address, lengthFramed, 0);
+    }
+
+    private TestClient(SocketAddress address, boolean lengthFramed, int receiveBufferSize) {
         this.lengthFramed = lengthFramed;
         try {
             socket = new Socket();
+            if (receiveBufferSize > 0) {
+                socket.setReceiveBufferSize(receiveBufferSize); // before connecting, so the window follows it
+            }
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             socket.connect(address, READ_TIMEOUT_MILLIS);
@@ -48,6 +55,11 @@ public final class TestClient implements AutoCloseable {
     /** A client speaking LINE framing to {@code port} on 127.0.0.1. */
     public static TestClient line(int port) {
         return new TestClient(new InetSocketAddress("127.0.0.1", port), false);
+    }
+
+    /** A LINE client whose socket buffers at most about {@code receiveBufferSize} bytes it has not read. */
+    public static TestClient line(int port, int receiveBufferSize) {
+        return new TestClient(new InetSocketAddress("127.0.0.1", port), false, receiveBufferSize);
     }
 
     /** A client speaking LENGTH framing to {@code port} on 127.0.0.1. */

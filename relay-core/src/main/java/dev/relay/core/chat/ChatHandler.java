@@ -115,8 +115,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         // Checked and joined in one step; the default room may always exist, so only its size counts.
         if (!(rooms.tryJoin(defaultRoom, channel, Integer.MAX_VALUE, limits.maxMembersPerRoom())
                 instanceof RoomRegistry.Joined joined)) {
-            ctx.writeAndFlush(ServerLines.error(ErrorCode.ROOM_FULL, "#" + defaultRoom + " has its maximum of "
-                    + limits.maxMembersPerRoom() + " members; try again later")).addListener(ChannelFutureListener.CLOSE);
+            closeAfter(channel, ServerLines.error(ErrorCode.ROOM_FULL, "#" + defaultRoom + " has its maximum of "
+                    + limits.maxMembersPerRoom() + " members; try again later"), limits.closeTimeout());
             return;
         }
         Session session = new Session(channel, "");

@@ -23,6 +23,9 @@ final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder implements B
 
     @Override
     protected @Nullable Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (state.paused()) {
+            return null;
+        }
         try {
             return super.decode(ctx, in);
         } catch (TooLongFrameException e) {
@@ -31,12 +34,25 @@ final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder implements B
         }
     }
 
-    private long reported;
+    private final DecoderState state = new DecoderState();
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        state.added(ctx);
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (!state.readCompleteWhilePaused(ctx)) {
+            super.channelReadComplete(ctx);
+        }
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         super.channelRead(ctx, msg);
-        reported = BufferedInbound.report(ctx.channel(), heldInboundBytes(), reported);
+        state.read(ctx, heldInboundBytes());
     }
 
     @Override
@@ -49,6 +65,6 @@ final class LengthFrameDecoder extends LengthFieldBasedFrameDecoder implements B
 
     @Override
     public long partialFrameBytes() {
-        return actualReadableBytes();
+        return state.partial(actualReadableBytes());
     }
 }

@@ -1,7 +1,9 @@
 package dev.relay.core.codec;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Framing#LINE} decoder: Netty's {@link LineBasedFrameDecoder} (fail fast, delimiter
@@ -13,12 +15,30 @@ final class LineFrameDecoder extends LineBasedFrameDecoder implements BufferedIn
         super(maxFrameLength, true, true);
     }
 
-    private long reported;
+    private final DecoderState state = new DecoderState();
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        state.added(ctx);
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (!state.readCompleteWhilePaused(ctx)) {
+            super.channelReadComplete(ctx);
+        }
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         super.channelRead(ctx, msg);
-        reported = BufferedInbound.report(ctx.channel(), heldInboundBytes(), reported);
+        state.read(ctx, heldInboundBytes());
+    }
+
+    @Override
+    protected @Nullable Object decode(ChannelHandlerContext ctx, ByteBuf buffer) throws Exception {
+        return state.paused() ? null : super.decode(ctx, buffer);
     }
 
     @Override
@@ -31,6 +51,6 @@ final class LineFrameDecoder extends LineBasedFrameDecoder implements BufferedIn
 
     @Override
     public long partialFrameBytes() {
-        return actualReadableBytes();
+        return state.partial(actualReadableBytes());
     }
 }

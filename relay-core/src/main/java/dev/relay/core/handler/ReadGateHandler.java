@@ -1,13 +1,16 @@
 package dev.relay.core.handler;
 
 import dev.relay.core.codec.BufferedInbound;
+import dev.relay.core.codec.ReadPause;
 import dev.relay.core.internal.LoopClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Backpressure on a sender: while the channel's own output is over its high water mark (the client is
@@ -16,8 +19,11 @@ import java.util.ArrayDeque;
  * frames are passed on, in order, and reading resumes.
  *
  * <p>The gate closes <em>within</em> a read: a client that sends hundreds of commands in one packet and
- * reads none of the answers gets only as many answered as fit under the high water mark; the rest wait
- * (at most what one socket read brought in). What waits here counts as held inbound memory
+ * reads none of the answers gets only as many answered as fit under the high water mark. The rest wait
+ * as the bytes they came in, in the frame decoder, which the gate pauses ({@link ReadPause}; the relay's
+ * decoders from {@link dev.relay.core.codec.FrameCodec} obey it), so that waiting commands cost their
+ * bytes and not an object each. The frame or two decoded before the pause took effect wait here, in
+ * order. What waits counts as held inbound memory
  * ({@link BufferedInbound}), and how long the gate has been closed is what the slow-consumer guard reads
  * to treat a client that does not read its own replies as a slow consumer ({@link #readBlockedSinceNanos()}).
  *
@@ -28,6 +34,7 @@ import java.util.ArrayDeque;
 public final class ReadGateHandler extends ChannelInboundHandlerAdapter implements BufferedInbound {
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private @Nullable ReadPause pause;
     private long waitingBytes;
     private long reported;
     private long closedSince;
@@ -47,6 +54,11 @@ public final class ReadGateHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public long partialFrameBytes() {
         return 0; // whole frames only: they wait for the client's reading, not its writing
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        pause = ReadPause.of(ctx.channel());
     }
 
     @Override
@@ -91,6 +103,9 @@ public final class ReadGateHandler extends ChannelInboundHandlerAdapter implemen
         if (closedSince == 0) {
             closedSince = LoopClock.now(ctx.executor());
         }
+        if (pause != null) {
+            pause.pause();
+        }
         ctx.channel().config().setAutoRead(false);
     }
 
@@ -111,12 +126,26 @@ public final class ReadGateHandler extends ChannelInboundHandlerAdapter implemen
         } finally {
             draining = false;
         }
+        if (waiting.isEmpty() && ctx.channel().isWritable() && ctx.channel().isActive()) {
+            if (pause != null && pause.isPaused()) {
+                pause.resume();
+                draining = true;
+                try {
+                    // an empty read makes the decoder cut what it holds; the frames come back through here,
+                    // and the gate closes again at once if their answers fill the output up
+                    ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+                    passed = true;
+                } finally {
+                    draining = false;
+                }
+            }
+            if (waiting.isEmpty() && ctx.channel().isWritable() && (pause == null || !pause.isPaused())) {
+                closedSince = 0;
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
         if (passed) {
             ctx.fireChannelReadComplete(); // the protocol handler flushes its replies on read-complete
-        }
-        if (waiting.isEmpty() && ctx.channel().isWritable()) {
-            closedSince = 0;
-            ctx.channel().config().setAutoRead(true);
         }
     }
 
