@@ -2,9 +2,11 @@ package dev.relay.core;
 
 import dev.relay.core.codec.BufferedInbound;
 import dev.relay.core.codec.FrameBatch;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.internal.SystemPropertyUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,9 @@ import java.util.Map;
 final class Account {
 
     static final AttributeKey<Account> KEY = AttributeKey.valueOf(Account.class, "account");
+    /** What Netty's outbound buffer adds to each queued message's size (its own default, and property). */
+    private static final int ENTRY_OVERHEAD =
+            SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96);
 
     final Channel channel;
     final LoopLedger ledger;
@@ -31,8 +36,18 @@ final class Account {
     int index = -1;
     /** What this account last added to its ledger's total; loop only. */
     long charged;
-    /** When the pending bytes went over the soft limit and have not been under it since; 0 if they are under. */
+    /**
+     * When the current episode over the soft limit began: the pending bytes went over it and, since then,
+     * the member has not read a soft limit's worth; 0 while they are under the limit.
+     */
     long overSince;
+    /** Bytes of relayed traffic written to the channel so far, in the units its outbound buffer counts. */
+    long written;
+    /** {@link #written} and the channel's pending bytes when the episode began: how much it read since. */
+    private long writtenMark;
+    private long pendingMark;
+    /** Whether the channel's outbound buffer counts buffer capacity ({@link HeldBytesEstimator}). */
+    private final boolean byCapacity;
     /** The unfinished inbound frame's size at the last sweep, and since when it has not changed. */
     long lastPartial;
     long partialSince;
@@ -51,6 +66,7 @@ final class Account {
 
     Account(Channel channel, LoopLedger ledger) {
         this.channel = channel;
+        this.byCapacity = channel.config().getMessageSizeEstimator() instanceof HeldBytesEstimator;
         this.ledger = ledger;
         this.batch = FrameBatch.of(channel);
         List<BufferedInbound> found = new ArrayList<>();
@@ -60,6 +76,28 @@ final class Account {
             }
         }
         this.inbound = found.toArray(new BufferedInbound[0]);
+    }
+
+    /** Starts an episode over the soft limit at {@code now}; {@code pending} is what the channel holds. Loop only. */
+    void overSoftLimit(long now, long pending) {
+        overSince = now;
+        writtenMark = written;
+        pendingMark = pending;
+    }
+
+    /** Back under the soft limit. Loop only. */
+    void underSoftLimit() {
+        overSince = 0;
+    }
+
+    /** Bytes the socket has taken since the episode began, given what the channel holds now. Loop only. */
+    long readSinceOverLimit(long pending) {
+        return (written - writtenMark) - (pending - pendingMark);
+    }
+
+    /** Counts {@code batch}, about to be written to the channel, as its outbound buffer will. Loop only. */
+    void countWrite(ByteBuf batch) {
+        written += (byCapacity ? batch.capacity() : batch.readableBytes()) + ENTRY_OVERHEAD;
     }
 
     /** Marks the account as being closed; {@code false} if it already was. Any thread. */

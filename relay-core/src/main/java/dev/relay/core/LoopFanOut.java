@@ -123,6 +123,12 @@ final class LoopFanOut {
                 Member member = dirty.get(i);
                 member.dirty = false;
                 ByteBuf waiting = member.batch.take();
+                if (!member.channel.isActive()) {
+                    if (waiting != null) {
+                        waiting.release(); // closed meanwhile (cut, or gone): a write would only fail
+                    }
+                    continue;
+                }
                 if (waiting != null) {
                     member.write(waiting);
                 }

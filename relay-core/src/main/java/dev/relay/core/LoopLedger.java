@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * limit for longer than the grace period, reading held back for longer than it, an unfinished frame
  * that stopped growing.
  *
- * <p>Threading: everything runs on {@link #loop}, except {@link #published}, which any thread reads.
+ * <p>Threading: everything runs on {@link #loop}; what it publishes goes into the guard's striped sum.
  */
 final class LoopLedger {
 
@@ -37,7 +37,8 @@ final class LoopLedger {
     private final ArrayList<Account> accounts = new ArrayList<>();
     private long total;
     private long lastLook;
-    volatile long published;
+    /** What this ledger last added to the guard's sum. */
+    private long published;
     private ScheduledFuture<?> sweep;
 
     LoopLedger(EventLoop loop, SlowConsumerGuard guard) {
@@ -79,10 +80,19 @@ final class LoopLedger {
         account.index = -1;
         total -= account.charged;
         account.charged = 0;
-        published = total;
+        publish();
         if (accounts.isEmpty() && sweep != null) {
             sweep.cancel(false);
             sweep = null;
+        }
+    }
+
+    /** Adds what changed since the last time to the guard's server-wide sum. */
+    private void publish() {
+        long delta = total - published;
+        if (delta != 0) {
+            published = total;
+            guard.published(delta);
         }
     }
 
@@ -96,7 +106,7 @@ final class LoopLedger {
         total += delta;
         if (total - lastLook > guard.quantum()) {
             lastLook = total;
-            published = total;
+            publish();
             guard.checkBudget();
         } else if (total < lastLook) {
             lastLook = total;
@@ -118,7 +128,7 @@ final class LoopLedger {
             }
         }
         lastLook = total;
-        published = total;
+        publish();
         guard.checkBudget();
     }
 

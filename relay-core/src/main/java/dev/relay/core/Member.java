@@ -53,8 +53,14 @@ final class Member {
         this.batch = FrameBatch.of(channel);
     }
 
-    /** Writes {@code frame} (ownership passes) without flushing. Call on the channel's event loop. */
+    /**
+     * Writes a batch (ownership passes) without flushing, and counts it for the guard's "has it read
+     * since it went over the limit" rule. Call on the channel's event loop.
+     */
     void write(ByteBuf frame) {
+        if (account != null) {
+            account.countWrite(frame);
+        }
         if (encoder != null && !encoder.isRemoved()) {
             encoder.write(frame, voidPromise);
         } else {

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link SlowConsumerPolicy} applies to it, only when one of these holds:
  * <ul>
  *   <li>its pending bytes have stayed above the soft limit ({@link #maxPendingBytes()}) for longer than
- *       the grace period ({@link #grace()}) without once going below it: a reader that is behind for a
- *       moment catches up and is left alone, one that has stopped is cut within the grace period;</li>
+ *       the grace period ({@link #grace()}) without it draining: neither going below the limit, nor
+ *       reading a soft limit's worth in that time. A reader that is behind for a moment, or one far
+ *       behind that keeps taking its bytes, is left alone; one that has stopped (or reads less than a
+ *       soft limit per grace period, 200 KiB/s by default) is cut within the grace period;</li>
  *   <li>its pending bytes go over the hard limit ({@link #maxPendingBytesHard()}), at once;</li>
  *   <li>the client has not read its own replies for longer than the grace period, so that its commands
  *       wait unread (a read gate such as {@link dev.relay.core.handler.ReadGateHandler} holds them).</li>
@@ -37,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>In total.</b> Everything the clients make the server hold (queued outbound bytes, frames handed
  * between event loops, unfinished inbound frames and frames waiting at a read gate) counts against one
- * budget ({@link #maxPendingTotal()}). Before it is reached, the connections holding the most are
- * closed, biggest first, until the total is back under seven eighths of the budget, so that client
+ * budget ({@link #maxPendingTotal()}). Before it is reached (at fifteen sixteenths of it), the
+ * connections holding the most are closed, biggest first, until the total is back under seven eighths
+ * of the budget, so that client
  * behaviour never meets an {@link OutOfMemoryError}. (Under either policy: dropping a member's messages
  * stops its queue from growing but frees nothing, and the budget exists to free memory.)
  *
@@ -61,8 +64,12 @@ public final class SlowConsumerGuard {
 
     /** The default soft limit per client: 1 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
-    /** The default hard limit per client: 32 MiB, redis-server's hard limit for pub/sub clients. */
-    public static final long DEFAULT_MAX_PENDING_BYTES_HARD = 32L * 1024 * 1024;
+    /**
+     * The default hard limit per client: 64 MiB, nats-server's {@code max_pending}. A reader that keeps
+     * reading but is far behind (a publisher whose window spans all its readers lets one of them lag
+     * by tens of MiB) stays under it; the budget bounds the sum.
+     */
+    public static final long DEFAULT_MAX_PENDING_BYTES_HARD = 64L * 1024 * 1024;
     /** The default grace period over the soft limit: 5 s. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     /** An unfinished inbound frame at least this big that stops growing for the grace period is cut. */
@@ -79,10 +86,14 @@ public final class SlowConsumerGuard {
     private final long quantum;
     /** Direct memory in use (where Netty counts it) past which the budget acts whatever its own count says. */
     private final long directLimit;
+    /** 15/16 of the budget: where it starts closing, so that bytes counted a quantum late still fit. */
+    private final long budgetTrigger;
 
     private final ConcurrentMap<EventLoop, LoopLedger> ledgers = new ConcurrentHashMap<>();
     private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
     private final LongAdder handedOff = new LongAdder();
+    /** The sum of what the ledgers last published. */
+    private final LongAdder published = new LongAdder();
     private final AtomicLong doomedBytes = new AtomicLong();
     private final AtomicBoolean enforcing = new AtomicBoolean();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
@@ -112,6 +123,7 @@ public final class SlowConsumerGuard {
         this.policy = b.policy;
         this.limited = maxPendingBytes != Long.MAX_VALUE || maxPendingTotal != Long.MAX_VALUE;
         this.quantum = Math.max(64 * 1024, maxPendingTotal / 256);
+        this.budgetTrigger = maxPendingTotal - maxPendingTotal / 16;
         long maxDirect = PlatformDependent.maxDirectMemory();
         this.directLimit = maxDirect > 0 ? maxDirect - maxDirect / 5 : Long.MAX_VALUE;
     }
@@ -122,7 +134,7 @@ public final class SlowConsumerGuard {
                 .maxPendingTotal(Long.MAX_VALUE).build();
     }
 
-    /** A builder with the defaults: 1 MiB soft, 32 MiB hard, 5 s grace, {@link #defaultMaxPendingTotal()}, disconnect. */
+    /** A builder with the defaults: 1 MiB soft, 64 MiB hard, 5 s grace, {@link #defaultMaxPendingTotal()}, disconnect. */
     public static Builder builder() {
         return new Builder();
     }
@@ -181,11 +193,12 @@ public final class SlowConsumerGuard {
      * published by each event loop: a little behind, and on the high side. Any thread.
      */
     public long pendingTotal() {
-        long sum = handedOff.sum();
-        for (LoopLedger ledger : ledgers.values()) {
-            sum += ledger.published;
-        }
-        return sum;
+        return handedOff.sum() + published.sum();
+    }
+
+    /** A ledger's published total changed by {@code delta}. Any thread. */
+    void published(long delta) {
+        published.add(delta);
     }
 
     /**
@@ -280,12 +293,11 @@ public final class SlowConsumerGuard {
         if (account.doomed) {
             return false;
         }
-        long pending = pendingBytes(account.channel) + unwritten;
+        long held = pendingBytes(account.channel);
+        long pending = held + unwritten;
         account.ledger.charge(account, pending + account.inboundHeld);
         if (pending <= maxPendingBytes) {
-            if (account.overSince != 0) {
-                account.overSince = 0;
-            }
+            account.underSoftLimit();
             if (account.shedding) {
                 account.shedding = false;
             }
@@ -295,8 +307,8 @@ public final class SlowConsumerGuard {
             return slow(account, "too slow: over " + maxPendingBytesHard + " bytes waiting to be read");
         }
         long now = account.ledger.now();
-        if (account.overSince == 0) {
-            account.overSince = now;
+        if (account.overSince == 0 || account.readSinceOverLimit(held) >= maxPendingBytes) {
+            account.overSoftLimit(now, held); // over the limit now, or still, but it read a limit's worth
         }
         if (account.shedding || now - account.overSince > graceNanos) {
             return slow(account, overTooLong());
@@ -313,7 +325,8 @@ public final class SlowConsumerGuard {
 
     /** The time-based rules and an exact recount, for one account; from its ledger's sweep, on its loop. */
     void sweep(Account account, long now) {
-        long pending = account.pendingOutbound();
+        long held = pendingBytes(account.channel);
+        long pending = held + account.batch.size();
         long inbound = account.inboundBytes();
         account.inboundHeld = inbound;
         account.ledger.charge(account, pending + inbound);
@@ -321,12 +334,12 @@ public final class SlowConsumerGuard {
             return;
         }
         if (pending <= maxPendingBytes) {
-            account.overSince = 0;
+            account.underSoftLimit();
             if (account.shedding) {
                 account.shedding = false;
             }
-        } else if (account.overSince == 0) {
-            account.overSince = now;
+        } else if (account.overSince == 0 || account.readSinceOverLimit(held) >= maxPendingBytes) {
+            account.overSoftLimit(now, held);
         } else if (now - account.overSince > graceNanos && !account.shedding) {
             slowAfterGrace(account, overTooLong());
         }
@@ -352,7 +365,8 @@ public final class SlowConsumerGuard {
     }
 
     private String overTooLong() {
-        return "too slow: over " + maxPendingBytes + " bytes waiting to be read for more than " + graceMillis() + " ms";
+        return "too slow: more than " + maxPendingBytes + " bytes waiting, and less than that read, for more than "
+                + graceMillis() + " ms";
     }
 
     private long graceMillis() {
@@ -410,7 +424,7 @@ public final class SlowConsumerGuard {
         long counted = used - doomedBytes.get();
         long direct = PlatformDependent.usedDirectMemory(); // -1 where the JDK allocates direct memory itself
         boolean overDirect = direct > directLimit && counted > 0;
-        if ((counted <= maxPendingTotal && !overDirect) || !enforcing.compareAndSet(false, true)) {
+        if ((counted <= budgetTrigger && !overDirect) || !enforcing.compareAndSet(false, true)) {
             return;
         }
         try {

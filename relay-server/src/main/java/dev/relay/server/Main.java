@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-pending-bytes-hard", paramLabel = "BYTES",
             description = "Hard limit: a client with more than this queued is slow at once "
-                    + "(default: 33554432, or the soft limit if higher).")
+                    + "(default: 67108864, or the soft limit if higher).")
     long maxPendingBytesHard;
 
     @Option(names = "--slow-consumer-grace-ms", paramLabel = "MILLIS",
@@ -141,14 +141,14 @@ public final class Main implements Callable<Integer> {
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
                 .maxPendingBytes(maxPendingBytes)
-                .slowConsumerGrace(millis("--slow-consumer-grace-ms", slowConsumerGraceMillis))
+                .slowConsumerGrace(millis(slowConsumerGraceMillis))
                 .maxPendingTotal(maxPendingTotal)
-                .drainTimeout(millis("--drain-timeout-ms", drainTimeoutMillis))
+                .drainTimeout(millis(drainTimeoutMillis))
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerIp)
                 .messageRate(rate, burst)
-                .idleTimeout(millis("--idle-timeout-ms", idleTimeoutMillis))
-                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis("--close-timeout-ms", closeTimeoutMillis)))
+                .idleTimeout(millis(idleTimeoutMillis))
+                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis(closeTimeoutMillis)))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         if (maxPendingBytesHard != 0) {
@@ -160,10 +160,8 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static java.time.Duration millis(String option, long millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException(option + " must not be negative: " + millis);
-        }
+    /** The config's builder checks the range, with the one message each duration has. */
+    private static java.time.Duration millis(long millis) {
         return java.time.Duration.ofMillis(millis);
     }
 

@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  *                        above it for longer than {@code slowConsumerGrace} is slow and the
  *                        {@code slowConsumerPolicy} applies; default {@value #DEFAULT_MAX_PENDING_BYTES} (1 MiB)
  * @param maxPendingBytesHard the hard limit per client: past it the policy applies at once; default
- *                        {@value dev.relay.core.SlowConsumerGuard#DEFAULT_MAX_PENDING_BYTES_HARD} (32 MiB)
+ *                        {@value dev.relay.core.SlowConsumerGuard#DEFAULT_MAX_PENDING_BYTES_HARD} (64 MiB)
  * @param slowConsumerGrace how long a client may stay above the soft limit; default 5 s
  * @param maxPendingTotal the server-wide memory budget for everything clients make it hold (queued
  *                        output, hand-offs, unfinished input), in bytes; 0 (the default) derives it from

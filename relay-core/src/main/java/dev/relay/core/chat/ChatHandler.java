@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
@@ -219,6 +220,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(ServerLines.error(ErrorCode.TOO_LONG,
                     "Frame longer than " + limit + " discarded; the connection goes on"), ctx.voidPromise());
             return;
+        }
+        if (cause instanceof ClosedChannelException) {
+            return; // a write that raced the close (queued before it, failed after): nothing to report
         }
         if (cause instanceof IOException || !ctx.channel().isActive()) {
             // A peer resetting or a write racing a close: routine for a network server.

@@ -114,7 +114,7 @@ class SlowConsumerRulesTest {
         advance(pausing, 400);
         assertThat(pausing.isOpen()).as("over the soft limit for longer than the grace").isFalse();
         assertThat(lines(alice)).contains(
-                "QUIT lobby pausing too slow: over 4096 bytes waiting to be read for more than 1000 ms");
+                "QUIT lobby pausing too slow: more than 4096 bytes waiting, and less than that read, for more than 1000 ms");
     }
 
     @Test
