@@ -9,11 +9,17 @@
 #
 # WINDOW_MODE (slowest or total, default slowest) is passed to every run as --window-mode: slowest keeps
 # a publisher within WINDOW messages of the slowest reader of its room; total within WINDOW × readers
-# deliveries of them all in sum, as real publishers do, so one reader may fall far behind for a while
-# (and past the relay's 1 MiB slow-consumer cap be disconnected, which shows as loss).
+# deliveries of them all in sum, as real publishers do, so one reader may fall far behind for a while.
+# The relay cuts a reader only past its hard limit (64 MiB, what a window can run into), when it stays
+# over 1 MiB for 5 s while reading less than 1 MiB in that time, or when the server-wide memory budget
+# needs it; a cut reader shows as loss.
+#
+# The loss column is the messages lost in sum over each server's measured runs (relay/nats): a median
+# may hide a run that lost.
 #
 # Needs nats-server on the PATH (Debian: apt-get install -y nats-server), Java 17+ and Maven.
-# Every run's full output is kept under relay-bench/target/compare/.
+# Every run's full output is kept under relay-bench/target/compare/, with each phase's server logs
+# (relay-server-throughput.log, relay-server-idle-TARGET-RUN.log, and the same for nats-server).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +30,8 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 WINDOW=${WINDOW:-2000}
 WINDOW_MODE=${WINDOW_MODE:-slowest}
-# 4 KiB messages: a window that keeps what is in flight to a subscriber under the relay's 1 MiB slow-consumer cap
+# 4 KiB messages: a window that keeps what is in flight to a subscriber under the relay's 1 MiB soft limit
+# (in slowest mode; in total mode a reader may be up to window × readers messages behind)
 WINDOW_4K=${WINDOW_4K:-200}
 SCALING=${SCALING:-0}
 RELAY_PORT=${RELAY_PORT:-17777}
@@ -71,14 +78,16 @@ wait_port() {
     return 1
 }
 
+# start_servers PHASE: both servers, logging to $OUT/relay-server-PHASE.log and nats-server-PHASE.log.
 start_servers() {
+    local phase=$1
     # Limits stay on; the per-connection message rate limit and the per-address connection cap are
     # raised, since every bench connection comes from 127.0.0.1 and publishes flat out.
     # shellcheck disable=SC2086
     java $RELAY_JAVA_OPTS -jar relay-server/target/relay-server.jar --host 127.0.0.1 --port "$RELAY_PORT" \
-        --rate 0 --max-connections-per-ip 0 >"$OUT/relay-server.log" 2>&1 &
+        --rate 0 --max-connections-per-ip 0 >"$OUT/relay-server-$phase.log" 2>&1 &
     relay_pid=$!
-    nats-server -a 127.0.0.1 -p "$NATS_PORT" >"$OUT/nats-server.log" 2>&1 &
+    nats-server -a 127.0.0.1 -p "$NATS_PORT" >"$OUT/nats-server-$phase.log" 2>&1 &
     nats_pid=$!
     wait_port "$RELAY_PORT"
     wait_port "$NATS_PORT"
@@ -104,6 +113,30 @@ field() { # field NAME < RESULT line
     sed -n "s/.* $1=\([0-9.]*\).*/\1/p"
 }
 
+# loss_sum KEY TARGET: the messages lost in sum over KEY's measured runs on TARGET; ? for a run
+# without a RESULT line.
+loss_sum() {
+    local sum=0 loss run
+    for run in $(seq "$RUNS"); do
+        loss=$(grep '^RESULT' "$OUT/$1-$2-$run.log" 2>/dev/null | field loss || true)
+        if [ -z "$loss" ]; then
+            echo "?"
+            return
+        fi
+        sum=$((sum + loss))
+    done
+    echo "$sum"
+}
+
+row() { # row NAME METRIC OURS THEIRS LOSS
+    printf '%-22s %-12s %14s %14s %8s  %s' "$1" "$2" "$3" "$4" \
+        "$(awk -v a="$3" -v b="$4" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" "$5"
+}
+
+header() {
+    printf '%-22s %-12s %14s %14s %8s  %s\n' case metric relay nats-server ratio 'loss relay/nats'
+}
+
 median() {
     sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print v[int((NR + 1) / 2)] }'
 }
@@ -122,8 +155,7 @@ measure() {
     done
     ours=$(cat "$OUT/$key-relay.median")
     theirs=$(cat "$OUT/$key-nats.median")
-    rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
-        "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
+    rows+=("$(row "$name" "$metric" "$ours" "$theirs" "$(loss_sum "$key" relay)/$(loss_sum "$key" nats)")")
     echo "${rows[-1]}"
 }
 
@@ -133,7 +165,7 @@ idle() {
     key=$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')
     for target in relay nats; do
         for run in $(seq "$RUNS"); do
-            start_servers
+            start_servers "idle-$target-$run"
             pid=$([ "$target" = nats ] && echo "$nats_pid" || echo "$relay_pid")
             # warm-up: 2,000 connections come and go, so the JVM has compiled the connect path
             bench "$target" "$OUT/$key-$target-$run-warmup.log" -P 0 -S 2000 --rooms 100 -d 0.1 >/dev/null
@@ -153,8 +185,7 @@ idle() {
         local col=$([ $metric = rss_mib ] && echo 1 || echo 2) ours theirs
         ours=$(awk -v c="$col" '{ print $c }' "$OUT/$key-relay.samples" | median)
         theirs=$(awk -v c="$col" '{ print $c }' "$OUT/$key-nats.samples" | median)
-        rows+=("$(printf '%-22s %-12s %14s %14s %8s' "$name" "$metric" "$ours" "$theirs" \
-            "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')")")
+        rows+=("$(row "$name" "$metric" "$ours" "$theirs" -)")
         echo "${rows[-1]}"
     done
 }
@@ -162,8 +193,8 @@ idle() {
 rm -f "$OUT"/*.median "$OUT"/*.samples "$OUT/ready"
 echo "$(nproc) cores, $(java -version 2>&1 | head -1), $(nats-server --version)"
 echo "median of $RUNS runs of ${DURATION}s after ${WARMUP}s warm-up; max-rate window $WINDOW messages per publisher ($WINDOW_4K for 4 KiB), window mode $WINDOW_MODE"
-printf '%-22s %-12s %14s %14s %8s\n' case metric relay nats-server ratio
-start_servers
+header
+start_servers throughput
 for target in relay nats; do # warm-up, not measured
     bench "$target" "$OUT/warmup-$target.log" -P 1 -S 100 -s 100 -w 0 -d "$DURATION" >/dev/null
 done
@@ -180,5 +211,5 @@ fi
 stop_servers
 idle "10k idle, 100 rooms"
 echo
-printf '%-22s %-12s %14s %14s %8s\n' case metric relay nats-server ratio | tee "$OUT/results.txt"
+header | tee "$OUT/results.txt"
 printf '%s\n' "${rows[@]}" | tee -a "$OUT/results.txt"

@@ -55,7 +55,7 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--window", paramLabel = "MESSAGES",
             description = "Max rate: messages a publisher may be ahead of the slowest reader of its room (or, with "
                     + "--window-mode total, of its readers on average); keep publishers per room × window × message size "
-                    + "(× readers, in total mode) under the server's slow-consumer cap (default: ${DEFAULT-VALUE}).")
+                    + "(× readers, in total mode) under the relay's hard limit per reader, 64 MiB (default: ${DEFAULT-VALUE}).")
     long window = 2000;
 
     @Option(names = "--window-mode", paramLabel = "slowest|total",
@@ -89,18 +89,22 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--no-native", negatable = false, description = "Use NIO even where epoll is available.")
     boolean noNative;
 
-    /** The relay's default slow-consumer cap (--max-pending-bytes). */
-    private static final long RELAY_DEFAULT_MAX_PENDING = 1 << 20;
+    /**
+     * The relay's default hard limit per reader (--max-pending-bytes-hard): what a window can run into. A reader
+     * that keeps reading is cut below it only when it reads less than the 1 MiB soft limit in the 5 s grace, or
+     * when the server-wide memory budget needs its bytes.
+     */
+    private static final long RELAY_DEFAULT_MAX_PENDING_HARD = 64L << 20;
 
     @Override
     public Integer call() throws Exception {
         BenchConfig config = config();
         long inFlight = config.inFlightBytesPerReader();
-        if (!config.target().equals("nats") && config.rate() == 0 && inFlight > RELAY_DEFAULT_MAX_PENDING) {
+        if (!config.target().equals("nats") && config.rate() == 0 && inFlight > RELAY_DEFAULT_MAX_PENDING_HARD) {
             System.err.printf(Locale.ROOT, "relay-bench: note: up to %,d bytes may be in flight to one reader, over the "
-                    + "relay's default slow-consumer cap of %,d (--max-pending-bytes); what the kernel buffers does "
-                    + "not count, but a reader that falls behind may be disconnected. Lower --window if it happens.%n",
-                    inFlight, RELAY_DEFAULT_MAX_PENDING);
+                    + "relay's default hard limit of %,d (--max-pending-bytes-hard); what the kernel buffers does not "
+                    + "count, but a reader that falls that far behind is disconnected. Lower --window if it happens.%n",
+                    inFlight, RELAY_DEFAULT_MAX_PENDING_HARD);
         }
         BenchResult result = new Bench(config, connectNanos -> {
             System.out.printf(Locale.ROOT, "ready: %d connections in %.0f ms%n",
