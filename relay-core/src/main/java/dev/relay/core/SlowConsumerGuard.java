@@ -84,7 +84,7 @@ public final class SlowConsumerGuard {
     private final SlowConsumerPolicy policy;
     private final boolean limited;
     private final long quantum;
-    /** Direct memory in use (where Netty counts it) past which the budget acts whatever its own count says. */
+    /** Direct memory in use (where Netty counts it), 70% of the maximum, past which the budget acts whatever its own count says. */
     private final long directLimit;
     /** 15/16 of the budget: where it starts closing, so that bytes counted a quantum late still fit. */
     private final long budgetTrigger;
@@ -125,7 +125,7 @@ public final class SlowConsumerGuard {
         this.quantum = Math.max(64 * 1024, maxPendingTotal / 256);
         this.budgetTrigger = maxPendingTotal - maxPendingTotal / 16;
         long maxDirect = PlatformDependent.maxDirectMemory();
-        this.directLimit = maxDirect > 0 ? maxDirect - maxDirect / 5 : Long.MAX_VALUE;
+        this.directLimit = maxDirect > 0 ? maxDirect - maxDirect * 3 / 10 : Long.MAX_VALUE;
     }
 
     /** No limit at all: what an app embedding bare rooms gets unless it asks for one. */
@@ -319,7 +319,7 @@ public final class SlowConsumerGuard {
     /** Counts what the account holds now, exactly (inbound growth reported by a handler). On its loop. */
     private void recount(Account account) {
         long inbound = account.inboundBytes();
-        account.inboundHeld = inbound;
+        account.inboundHeld = inbound; // its idle part is decided by the sweep, which sees it over time
         account.ledger.charge(account, account.pendingOutbound() + inbound);
     }
 
@@ -328,7 +328,10 @@ public final class SlowConsumerGuard {
         long held = pendingBytes(account.channel);
         long pending = held + account.batch.size();
         long inbound = account.inboundBytes();
+        long partial = account.partialFrameBytes();
         account.inboundHeld = inbound;
+        account.idleInbound = partial == account.sweptPartial ? inbound : inbound - partial;
+        account.sweptPartial = partial;
         account.ledger.charge(account, pending + inbound);
         if (account.doomed) {
             return;
@@ -347,7 +350,6 @@ public final class SlowConsumerGuard {
         if (blocked != 0 && now - blocked > graceNanos && !account.shedding) {
             slowAfterGrace(account, "too slow: did not read its own replies for more than " + graceMillis() + " ms");
         }
-        long partial = account.partialFrameBytes();
         if (partial < STALLED_FRAME_BYTES || partial != account.lastPartial) {
             account.lastPartial = partial;
             account.partialSince = partial < STALLED_FRAME_BYTES ? 0 : now;
@@ -440,7 +442,7 @@ public final class SlowConsumerGuard {
         if (direct > directLimit) {
             // The allocator holds more than the count says (fragmentation, its own pools): shrink the count
             // in proportion, so that real memory gets back under the line too.
-            target = Math.min(target, (long) (counted * ((directLimit - directLimit / 8) / (double) direct)));
+            target = Math.min(target, (long) (counted * ((directLimit - directLimit / 4) / (double) direct)));
         }
         long excess = counted - target;
         if (excess <= 0) {
