@@ -55,14 +55,6 @@ final class Account {
     long missed;
     /** Inbound memory at the last sweep, for other threads. */
     volatile long inboundHeld;
-    /**
-     * The part of {@link #inboundHeld} that counts when the budget chooses whom to close: all of it if the
-     * unfinished frame did not grow since the last sweep, none of it while it grows (a sender whose frame
-     * is arriving holds it for a moment, as a reader behind for a moment holds its output).
-     */
-    volatile long idleInbound;
-    /** The unfinished frame's size at the last sweep, whatever its size. Loop only. */
-    long sweptPartial;
     /** Skipping room traffic under {@link SlowConsumerPolicy#DROP} until the client catches up. */
     volatile boolean shedding;
     /** Being closed: nothing more is queued for it. */
@@ -162,6 +154,6 @@ final class Account {
 
     /** A recent estimate of everything held, readable from any thread. */
     long estimate() {
-        return SlowConsumerGuard.pendingBytes(channel) + idleInbound;
+        return SlowConsumerGuard.pendingBytes(channel) + inboundHeld;
     }
 }

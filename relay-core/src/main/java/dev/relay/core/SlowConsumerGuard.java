@@ -319,7 +319,7 @@ public final class SlowConsumerGuard {
     /** Counts what the account holds now, exactly (inbound growth reported by a handler). On its loop. */
     private void recount(Account account) {
         long inbound = account.inboundBytes();
-        account.inboundHeld = inbound; // its idle part is decided by the sweep, which sees it over time
+        account.inboundHeld = inbound;
         account.ledger.charge(account, account.pendingOutbound() + inbound);
     }
 
@@ -330,8 +330,6 @@ public final class SlowConsumerGuard {
         long inbound = account.inboundBytes();
         long partial = account.partialFrameBytes();
         account.inboundHeld = inbound;
-        account.idleInbound = partial == account.sweptPartial ? inbound : inbound - partial;
-        account.sweptPartial = partial;
         account.ledger.charge(account, pending + inbound);
         if (account.doomed) {
             return;
