@@ -156,7 +156,9 @@ class SlowConsumerIT {
                 assertThat(quit.args()).containsExactly("lobby", "slow");
                 assertThat(quit.text()).startsWith("too slow");
             });
-            assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(HARD + 4096);
+            // The check before each frame counts the waiting batch by its content; once written, the batch
+            // counts by its capacity, so a queue can pass the hard limit by at most one batch (64 KiB).
+            assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(HARD + 64 * 1024 + 4096);
             slow.close();
         } finally {
             clients.forEach(TestClient::close);
