@@ -108,7 +108,7 @@ public final class SlowConsumerGuard {
      */
     public SlowConsumerGuard(long maxPendingBytes, SlowConsumerPolicy policy) {
         this(builder().maxPendingBytes(maxPendingBytes).maxPendingBytesHard(maxPendingBytes).grace(Duration.ZERO)
-                .policy(policy));
+                .maxPendingTotal(Long.MAX_VALUE).policy(policy));
     }
 
     private SlowConsumerGuard(Builder b) {
@@ -199,17 +199,6 @@ public final class SlowConsumerGuard {
     /** A ledger's published total changed by {@code delta}. Any thread. */
     void published(long delta) {
         published.add(delta);
-    }
-
-    /**
-     * Starts tracking {@code channel} (idempotent): from now on what it holds counts against the budget,
-     * and the time-based rules watch it. Channels that join a room are tracked on their first join; call
-     * this for a channel that should count before that. Any thread.
-     */
-    public void track(Channel channel) {
-        if (limited) {
-            account(channel);
-        }
     }
 
     /** The channel's account, made and registered on first use; {@code null} if this guard limits nothing. Any thread. */
