@@ -201,6 +201,16 @@ public final class SlowConsumerGuard {
         published.add(delta);
     }
 
+    /**
+     * Counts {@code channel} against the rules and the budget from now on, before it is in any room: what
+     * it sends before its session starts (a partial frame, lines waiting at the read gate) is held too,
+     * and must be as visible to the budget as anything else. Joining a room does this anyway;
+     * idempotent. Any thread.
+     */
+    public void watch(Channel channel) {
+        accountOrNull(channel);
+    }
+
     /** The channel's account, made and registered on first use; {@code null} if this guard limits nothing. Any thread. */
     @Nullable Account accountOrNull(Channel channel) {
         return limited ? account(channel) : null;

@@ -104,6 +104,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-room-members", paramLabel = "N", description = "Members one room may have (default: ${DEFAULT-VALUE}).")
     int maxRoomMembers = ChatLimits.DEFAULT_MAX_MEMBERS_PER_ROOM;
 
+    @Option(names = "--max-rooms-per-connection", paramLabel = "N",
+            description = "Rooms one connection may be in at once (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerConnection = ChatLimits.DEFAULT_MAX_ROOMS_PER_CONNECTION;
+
+    @Option(names = "--arrival-window-ms", paramLabel = "MILLIS",
+            description = "How long a new connection has to send its /hello arrival line before it becomes a guest "
+                    + "in the default room; 0 makes everyone a guest at once (default: ${DEFAULT-VALUE}).")
+    long arrivalWindowMillis = ChatLimits.DEFAULT_ARRIVAL_WINDOW.toMillis();
+
     @Option(names = "--default-room", paramLabel = "ROOM",
             description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
@@ -148,7 +157,8 @@ public final class Main implements Callable<Integer> {
                 .maxConnectionsPerAddress(maxConnectionsPerIp)
                 .messageRate(rate, burst)
                 .idleTimeout(millis(idleTimeoutMillis))
-                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis(closeTimeoutMillis)))
+                .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis(closeTimeoutMillis), maxRoomsPerConnection,
+                        millis(arrivalWindowMillis)))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         if (maxPendingBytesHard != 0) {

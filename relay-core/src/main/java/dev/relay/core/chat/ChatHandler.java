@@ -5,6 +5,7 @@ import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,13 @@ import org.slf4j.LoggerFactory;
  * (and releases them) and writes {@link String} lines, which the encoder frames. Frames are decoded as
  * UTF-8 with invalid sequences replaced by U+FFFD, then made safe for terminals by {@link TextSanitizer}.
  *
- * <p>On connect the channel gets a guest nick, joins the default room and is welcomed; on disconnect
- * its room is told. Everything said to more than the sender goes through the {@link Delivery}.
+ * <p>A new connection has the arrival window ({@link ChatLimits#arrivalWindow()}) to send an arrival
+ * line, {@code /hello nick=NICK rooms=ROOM,...}; its session starts with that nick in those rooms, and
+ * nothing is announced before. Without one (a silent client, or a first line of another kind) it gets
+ * a guest nick in the default room. Either way it is welcomed, and each of its rooms hears it join; a
+ * connection is in one or more rooms, up to {@link ChatLimits#maxRoomsPerConnection()}, and one of
+ * them is current. On disconnect each of its rooms is told. Everything said to more than the sender
+ * goes through the {@link Delivery}.
  *
  * <p>Backpressure on the sender is not this handler's job: put a
  * {@link dev.relay.core.handler.ReadGateHandler} before it, so that a client that does not read its
@@ -59,6 +66,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     /** The room every connection starts in unless configured otherwise. */
     public static final String DEFAULT_ROOM = "lobby";
+
+    /** Present while a connection is in its arrival window, without a session yet. */
+    private static final AttributeKey<Arriving> ARRIVING = AttributeKey.valueOf(ChatHandler.class, "arriving");
 
     private static final Logger log = LoggerFactory.getLogger(ChatHandler.class);
 
@@ -92,7 +102,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
         this.defaultRoom = defaultRoom;
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.commands = new ChatCommands(rooms, sessions, delivery, limits);
+        this.commands = new ChatCommands(rooms, sessions, delivery, limits, defaultRoom);
     }
 
     /** A handler with its own registries and {@link LocalDelivery}, starting everyone in {@link #DEFAULT_ROOM}. */
@@ -112,26 +122,24 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        Channel channel = ctx.channel();
-        // Checked and joined in one step; the default room may always exist, so only its size counts.
-        if (!(rooms.tryJoin(defaultRoom, channel, Integer.MAX_VALUE, limits.maxMembersPerRoom())
-                instanceof RoomRegistry.Joined joined)) {
-            closeAfter(channel, ServerLines.error(ErrorCode.ROOM_FULL, "#" + defaultRoom + " has its maximum of "
-                    + limits.maxMembersPerRoom() + " members; try again later"), limits.closeTimeout());
-            return;
+        rooms.guard().watch(ctx.channel()); // held bytes count from the first byte, not from the first room
+        if (limits.arrivalWindow().isZero()) {
+            startGuest(ctx);
+            ctx.flush();
+        } else {
+            Arriving arriving = new Arriving();
+            ctx.channel().attr(ARRIVING).set(arriving);
+            arriving.startWindow(ctx, this);
         }
-        Session session = new Session(channel, "");
-        session.nick(sessions.claimGuestNick(session));
-        session.attach();
-        Room room = joined.room();
-        session.room(room);
-        ctx.writeAndFlush(ServerLines.welcome(session.nick(), room.name()), ctx.voidPromise());
-        delivery.toRoom(room.name(), channel, ServerLines.join(room.name(), session.nick()));
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        Arriving arriving = ctx.channel().attr(ARRIVING).getAndSet(null);
+        if (arriving != null) {
+            arriving.cancel();
+        }
         Session session = Session.of(ctx.channel());
         if (session != null) {
             String reason = ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).get();
@@ -149,13 +157,83 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
         String line;
         try {
-            line = frame.toString(StandardCharsets.UTF_8);
+            line = TextSanitizer.clean(frame.toString(StandardCharsets.UTF_8));
         } finally {
             frame.release();
         }
         Session session = Session.of(ctx.channel());
-        if (session != null && session.room() != null) {
-            commands.handle(ctx, session, TextSanitizer.clean(line));
+        if (session == null) {
+            session = arrive(ctx, line);
+            if (session == null) {
+                return; // an arrival line (taken or refused), or no session to come (refused, closing)
+            }
+        }
+        if (session.room() != null) {
+            commands.handle(ctx, session, line);
+        }
+    }
+
+    /**
+     * The first line of a connection that is still in its arrival window: an arrival line starts the
+     * session it names (or is refused with {@code ERR}, and the window starts again); any other line
+     * starts a guest session, and is then handled as a line of that session.
+     *
+     * @return the session {@code line} should be handled in, or {@code null} if it was used up here
+     */
+    private @Nullable Session arrive(ChannelHandlerContext ctx, String line) {
+        Arriving arriving = ctx.channel().attr(ARRIVING).get();
+        if (arriving == null) {
+            return null; // refused at connect, and closing
+        }
+        if (!ChatCommands.isArrival(line)) {
+            return startGuest(ctx);
+        }
+        ChatCommands.Arrival arrival = commands.parseArrival(ctx, line);
+        Session session = arrival == null ? null : commands.start(ctx, arrival);
+        if (session != null) {
+            ctx.channel().attr(ARRIVING).set(null);
+            arriving.cancel();
+        } else {
+            arriving.startWindow(ctx, this); // the client may try again, with as long as at first
+        }
+        return null;
+    }
+
+    /** Starts a guest session in the default room; closes the connection if that room is full. */
+    private @Nullable Session startGuest(ChannelHandlerContext ctx) {
+        Arriving arriving = ctx.channel().attr(ARRIVING).getAndSet(null);
+        if (arriving != null) {
+            arriving.cancel();
+        }
+        Session session = commands.start(ctx, new ChatCommands.Arrival(null, null));
+        if (session == null) {
+            closeAfter(ctx.channel(), null, limits.closeTimeout()); // after the ERR just written
+        }
+        return session;
+    }
+
+    /**
+     * The arrival window of a connection without a session: when it ends with no arrival line, the
+     * connection becomes a guest. Event loop only.
+     */
+    private static final class Arriving {
+        private @Nullable ScheduledFuture<?> deadline;
+
+        void startWindow(ChannelHandlerContext ctx, ChatHandler handler) {
+            cancel();
+            deadline = ctx.executor().schedule(() -> {
+                if (ctx.channel().isActive() && ctx.channel().attr(ARRIVING).get() == this) {
+                    handler.startGuest(ctx);
+                    ctx.flush();
+                }
+            }, handler.limits.arrivalWindow().toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        void cancel() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
         }
     }
 
@@ -173,6 +251,10 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            Arriving arriving = ctx.channel().attr(ARRIVING).getAndSet(null);
+            if (arriving != null) {
+                arriving.cancel(); // an idle timeout shorter than the arrival window: no session to start
+            }
             Session session = Session.of(ctx.channel());
             if (session != null && session.room() != null) {
                 // the room hears at once; the client may not be reading, and is closed by the deadline anyway
@@ -197,13 +279,13 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes {@code line} (a {@code BYE}) behind what is queued, closes the channel once it is written,
+     * Writes {@code line} (a {@code BYE}; {@code null} for none) behind what is queued, closes the channel once it is written,
      * and closes it anyway after {@code timeout}: a client that does not read must not keep its
      * connection, its descriptor and its queue. Stops reading from it at once. Any thread.
      */
-    static void closeAfter(Channel channel, String line, Duration timeout) {
+    static void closeAfter(Channel channel, @Nullable String line, Duration timeout) {
         channel.config().setAutoRead(false);
-        channel.writeAndFlush(line).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(line != null ? line : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         if (channel.isOpen()) {
             ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
                 channel.close();

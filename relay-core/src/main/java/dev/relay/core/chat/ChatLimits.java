@@ -4,38 +4,70 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits the chat protocol enforces on rooms and on closing.
+ * Limits the chat protocol enforces on rooms, on arriving and on closing.
  *
- * @param maxRooms          rooms that may exist at once; a {@code /join} that would create one more gets
- *                          {@code ERR too-many-rooms}; default {@value #DEFAULT_MAX_ROOMS}
- * @param maxMembersPerRoom members a room may have; a {@code /join} of a full room gets
- *                          {@code ERR room-full}, and a connection whose default room is full is
- *                          refused; default {@value #DEFAULT_MAX_MEMBERS_PER_ROOM}
- * @param closeTimeout      after the server says {@code BYE} ({@code /quit}, idle), how long it waits for
- *                          the line to be taken before it closes the connection anyway; default 3 s
+ * @param maxRooms              rooms that may exist at once; a {@code /join} that would create one more
+ *                              gets {@code ERR too-many-rooms}; default {@value #DEFAULT_MAX_ROOMS}
+ * @param maxMembersPerRoom     members a room may have; a {@code /join} of a full room gets
+ *                              {@code ERR room-full}, and a connection whose default room is full is
+ *                              refused; default {@value #DEFAULT_MAX_MEMBERS_PER_ROOM}
+ * @param closeTimeout          after the server says {@code BYE} ({@code /quit}, idle), how long it waits
+ *                              for the line to be taken before it closes the connection anyway; default 3 s
+ * @param maxRoomsPerConnection rooms one connection may be in at once; one more {@code /join} gets
+ *                              {@code ERR too-many-joined}; default {@value #DEFAULT_MAX_ROOMS_PER_CONNECTION}
+ * @param arrivalWindow         how long a new connection has to send its {@code /hello} arrival line
+ *                              before it is made a guest in the default room; {@link Duration#ZERO} makes
+ *                              every connection a guest at once (a {@code /hello} then renames and joins);
+ *                              default 250 ms
  */
-public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout) {
+public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout, int maxRoomsPerConnection,
+        Duration arrivalWindow) {
 
     public static final int DEFAULT_MAX_ROOMS = 10_000;
     public static final int DEFAULT_MAX_MEMBERS_PER_ROOM = 10_000;
+    public static final int DEFAULT_MAX_ROOMS_PER_CONNECTION = 50;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_ARRIVAL_WINDOW = Duration.ofMillis(250);
     /** The longest close timeout accepted. */
     public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofMinutes(10);
+    /** The longest arrival window accepted. */
+    public static final Duration MAX_ARRIVAL_WINDOW = Duration.ofSeconds(10);
     public static final ChatLimits DEFAULTS = new ChatLimits(DEFAULT_MAX_ROOMS, DEFAULT_MAX_MEMBERS_PER_ROOM);
 
     public ChatLimits {
-        if (maxRooms < 1 || maxMembersPerRoom < 1) {
-            throw new IllegalArgumentException("room limits must be at least 1: " + maxRooms + ", " + maxMembersPerRoom);
+        if (maxRooms < 1 || maxMembersPerRoom < 1 || maxRoomsPerConnection < 1) {
+            throw new IllegalArgumentException("room limits must be at least 1: " + maxRooms + ", "
+                    + maxMembersPerRoom + ", " + maxRoomsPerConnection);
         }
-        Objects.requireNonNull(closeTimeout, "closeTimeout");
-        if (closeTimeout.isNegative() || closeTimeout.compareTo(MAX_CLOSE_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("close timeout must be between 0 and "
-                    + MAX_CLOSE_TIMEOUT.toMillis() + " ms: " + closeTimeout.toMillis() + " ms");
-        }
+        checkMillis("close timeout", closeTimeout, MAX_CLOSE_TIMEOUT);
+        checkMillis("arrival window", arrivalWindow, MAX_ARRIVAL_WINDOW);
     }
 
-    /** Room limits with the default close timeout. */
+    /** Room limits with the default close timeout, rooms per connection and arrival window. */
     public ChatLimits(int maxRooms, int maxMembersPerRoom) {
         this(maxRooms, maxMembersPerRoom, DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** Room limits and close timeout with the default rooms per connection and arrival window. */
+    public ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout) {
+        this(maxRooms, maxMembersPerRoom, closeTimeout, DEFAULT_MAX_ROOMS_PER_CONNECTION, DEFAULT_ARRIVAL_WINDOW);
+    }
+
+    /** These limits with {@code max} rooms per connection. */
+    public ChatLimits withMaxRoomsPerConnection(int max) {
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, max, arrivalWindow);
+    }
+
+    /** These limits with the arrival window {@code window}. */
+    public ChatLimits withArrivalWindow(Duration window) {
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, window);
+    }
+
+    private static void checkMillis(String what, Duration value, Duration max) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(what + " must be between 0 and " + max.toMillis() + " ms: "
+                    + value.toMillis() + " ms");
+        }
     }
 }

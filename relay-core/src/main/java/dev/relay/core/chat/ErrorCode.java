@@ -14,7 +14,7 @@ public enum ErrorCode {
     BAD_NICK,
     /** {@code /nick} with a name someone else holds. */
     NICK_TAKEN,
-    /** {@code /join} or {@code /who} with a name that breaks the room rules. */
+    /** {@code /join}, {@code /who} or another room command with a name that breaks the room rules. */
     BAD_ROOM,
     /** {@code /msg} to a nick no one holds. */
     NO_SUCH_NICK,
@@ -25,7 +25,13 @@ public enum ErrorCode {
     /** {@code /join} of a room that has as many members as the server allows. */
     ROOM_FULL,
     /** {@code /join} of a new room when the server has as many rooms as it allows. */
-    TOO_MANY_ROOMS;
+    TOO_MANY_ROOMS,
+    /** {@code /join} (or an arrival line) that would put this connection in more rooms than it may be in at once. */
+    TOO_MANY_JOINED,
+    /** {@code /part}, {@code /switch} or {@code /say} of a room this connection is not in. */
+    NOT_IN_ROOM,
+    /** {@code /part} of the only room this connection is in: a session is always in at least one room. */
+    LAST_ROOM;
 
     /** The word on the wire: the constant's name in lower case with {@code -} for {@code _}. */
     public String word() {

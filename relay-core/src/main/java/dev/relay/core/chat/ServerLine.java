@@ -1,7 +1,9 @@
 package dev.relay.core.chat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -20,8 +22,12 @@ public record ServerLine(Kind kind, List<String> args, String text) {
 
     /** The kinds of server line, with the number of single-word arguments before the text. */
     public enum Kind {
-        /** {@code WELCOME nick room text}: sent once on connect. */
+        /** {@code WELCOME nick room text}: sent once, first, when the session starts; {@code room} is the current room. */
         WELCOME(2),
+        /** {@code SERVER key=value ...}: what the server says about itself, right after {@code WELCOME}. */
+        SERVER(0),
+        /** {@code CURRENT room}: your current room (where plain lines go) is now {@code room}. */
+        CURRENT(1),
         /** {@code MSG room nick text}: a chat message. */
         MSG(2),
         /** {@code ACTION room nick text}: a {@code /me} action. */
@@ -30,7 +36,7 @@ public record ServerLine(Kind kind, List<String> args, String text) {
         PRIV(1),
         /** {@code JOIN room nick}: someone (maybe you) joined the room. */
         JOIN(2),
-        /** {@code LEAVE room nick}: someone (maybe you) left the room for another. */
+        /** {@code LEAVE room nick}: someone (maybe you) left the room ({@code /part}); still connected. */
         LEAVE(2),
         /** {@code NICK room old-nick new-nick}: someone (maybe you) changed nick. */
         NICK(3),
@@ -104,6 +110,21 @@ public record ServerLine(Kind kind, List<String> args, String text) {
             pos = next < 0 ? line.length() : next + 1;
         }
         return new ServerLine(kind, args, pos >= line.length() ? "" : line.substring(pos));
+    }
+
+    /**
+     * The {@code key=value} words of a {@code SERVER} line's text, in order; words without {@code =} are
+     * left out. Clients ignore keys they do not know.
+     */
+    public static Map<String, String> params(String text) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String word : text.split(" ")) {
+            int eq = word.indexOf('=');
+            if (eq > 0) {
+                params.put(word.substring(0, eq), word.substring(eq + 1));
+            }
+        }
+        return params;
     }
 
     /** The line as the server sends it. */

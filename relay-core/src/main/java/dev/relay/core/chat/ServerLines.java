@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes every line the server sends (PROTOCOL.md is the specification; {@link ServerLine} reads them
@@ -28,9 +29,39 @@ public final class ServerLines {
         return (int) Math.min(MAX_LIST_LINE_BYTES, 3L * maxFrameLength + 100);
     }
 
+    /** The welcome of a guest, or of anyone in one room. */
     public static String welcome(String nick, String room) {
         return "WELCOME " + nick + ' ' + room + " Hi " + nick + ", you are in #" + room
                 + ". Type a line to talk, /nick NAME to pick a name, /help for commands.";
+    }
+
+    /** The welcome of a session in {@code rooms}, the first of which is current. */
+    public static String welcome(String nick, List<String> rooms) {
+        if (rooms.size() == 1) {
+            return welcome(nick, rooms.get(0));
+        }
+        StringBuilder line = new StringBuilder("WELCOME ").append(nick).append(' ').append(rooms.get(0))
+                .append(" Hi ").append(nick).append(", you are in");
+        for (int i = 0; i < rooms.size(); i++) {
+            line.append(i == 0 ? " #" : i == rooms.size() - 1 ? " and #" : ", #").append(rooms.get(i));
+        }
+        return line.append("; what you type goes to #").append(rooms.get(0)).append(". /help for commands.")
+                .toString();
+    }
+
+    /**
+     * {@code SERVER key=value ...}: what the server tells a client about itself, in the order given.
+     * Keys and values are single words.
+     */
+    public static String server(Map<String, ?> params) {
+        StringBuilder line = new StringBuilder("SERVER");
+        params.forEach((key, value) -> line.append(' ').append(key).append('=').append(value));
+        return line.toString();
+    }
+
+    /** {@code CURRENT room}: the connection's current room is now {@code room}. */
+    public static String current(String room) {
+        return "CURRENT " + room;
     }
 
     public static String message(String room, String nick, String text) {

@@ -3,12 +3,17 @@ package dev.relay.core.chat;
 import dev.relay.core.Room;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The chat state of one connection: its nick and its current room. Stored on the channel and changed
- * only by the {@link ChatHandler} on the channel's event loop; other threads (a {@code /who} from
- * another connection, an embedding app) may read it at any time and see a recent value.
+ * The chat state of one connection: its nick, the rooms it is in and which of them is current (where a
+ * plain line goes). Stored on the channel and changed only by the {@link ChatHandler} on the channel's
+ * event loop; other threads (a {@code /who} from another connection, an embedding app) may read it at
+ * any time and see a recent value: the room set is replaced, never changed in place.
  */
 public final class Session {
 
@@ -16,7 +21,11 @@ public final class Session {
 
     private final Channel channel;
     private volatile String nick;
-    private volatile @Nullable Room room;
+    /**
+     * The rooms by name, least recently current first: the current room is the last entry. A copy is
+     * published on every change, so readers on other threads never see one half made.
+     */
+    private volatile LinkedHashMap<String, Room> rooms = new LinkedHashMap<>();
 
     Session(Channel channel, String nick) {
         this.channel = channel;
@@ -41,22 +50,63 @@ public final class Session {
         return nick;
     }
 
-    /** The current room, or {@code null} while the connection is being set up or torn down. */
+    /**
+     * The current room: where a plain line goes. {@code null} only while the connection is being set up
+     * or torn down; a session is otherwise always in at least one room.
+     */
     public @Nullable Room room() {
-        return room;
+        Room current = null;
+        for (Room room : rooms.values()) {
+            current = room; // the last entry
+        }
+        return current;
+    }
+
+    /** The rooms this connection is in, least recently current first: the current room is the last. */
+    public List<Room> rooms() {
+        return List.copyOf(rooms.values());
+    }
+
+    /** The room called {@code name} (normalised) if this connection is in it, else {@code null}. */
+    public @Nullable Room room(String name) {
+        return rooms.get(name);
+    }
+
+    /** How many rooms this connection is in. */
+    public int roomCount() {
+        return rooms.size();
     }
 
     void nick(String nick) {
         this.nick = nick;
     }
 
-    void room(@Nullable Room room) {
-        this.room = room;
+    /** Adds {@code room} (or moves it, if present) to the end: it becomes the current room. Event loop only. */
+    void makeCurrent(Room room) {
+        LinkedHashMap<String, Room> next = new LinkedHashMap<>(rooms);
+        next.remove(room.name());
+        next.put(room.name(), room);
+        rooms = next;
+    }
+
+    /** Takes {@code room} out of the set; the current room is then the most recently current one left. */
+    void remove(Room room) {
+        LinkedHashMap<String, Room> next = new LinkedHashMap<>(rooms);
+        next.remove(room.name());
+        rooms = next;
+    }
+
+    /** Empties the room set and returns what it held, most recently current last. Event loop only. */
+    List<Room> removeAll() {
+        List<Room> all = new ArrayList<>(rooms.values());
+        rooms = new LinkedHashMap<>();
+        return Collections.unmodifiableList(all);
     }
 
     @Override
     public String toString() {
-        Room current = room;
-        return "Session(" + nick + " in " + (current == null ? "-" : current.name()) + ")";
+        Room current = room();
+        return "Session(" + nick + " in " + (current == null ? "-" : current.name()) + " of "
+                + rooms.keySet() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.relay.core.chat;
 
+import dev.relay.core.RoomRegistry;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.codec.Framing;
 import io.netty.buffer.ByteBuf;
@@ -7,13 +8,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Connections to one shared {@link ChatHandler}, on EmbeddedChannels with a real frame codec. */
 final class ChatFixture implements AutoCloseable {
 
-    final ChatHandler chat = ChatHandler.local();
+    final RoomRegistry rooms = new RoomRegistry();
+    final SessionRegistry sessions = new SessionRegistry();
+    /** Guests at once, as with no arrival window: these tests are about a session's lines. */
+    final ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), ChatHandler.DEFAULT_ROOM,
+            ChatLimits.DEFAULTS.withArrivalWindow(Duration.ZERO));
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final FrameCodec lineCodec = new FrameCodec(Framing.LINE, 64);
     private final FrameCodec lengthCodec = new FrameCodec(Framing.LENGTH, 64);
@@ -57,7 +63,9 @@ final class ChatFixture implements AutoCloseable {
             String text = out.toString(StandardCharsets.UTF_8);
             out.release();
             for (String line : text.split("\n")) {
-                lines.add(line);
+                if (!line.isEmpty()) { // an empty buffer flushes ahead of a close
+                    lines.add(line);
+                }
             }
         }
         return lines;

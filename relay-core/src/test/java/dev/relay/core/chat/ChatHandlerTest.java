@@ -9,6 +9,7 @@ import dev.relay.core.codec.Framing;
 import dev.relay.testing.FlushValve;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.codec.BufferedInbound;
 import dev.relay.core.codec.FrameCodec;
@@ -36,14 +37,17 @@ class ChatHandlerTest {
     @Test
     void aNewConnectionIsWelcomedAsAGuestInTheLobbyAndAnnounced() {
         EmbeddedChannel first = fixture.connect();
-        assertThat(lines(first)).singleElement().satisfies(line -> {
-            ServerLine welcome = ServerLine.parse(line);
-            assertThat(welcome.kind()).isEqualTo(ServerLine.Kind.WELCOME);
-            assertThat(welcome.args()).containsExactly("guest1", "lobby");
-            assertThat(welcome.text()).contains("/help");
-        });
+        List<String> got = lines(first);
+        assertThat(got).hasSize(3);
+        ServerLine welcome = ServerLine.parse(got.get(0));
+        assertThat(welcome.kind()).isEqualTo(ServerLine.Kind.WELCOME);
+        assertThat(welcome.args()).containsExactly("guest1", "lobby");
+        assertThat(welcome.text()).contains("/help");
+        assertThat(got.get(1)).isEqualTo("SERVER protocol=2 idle-timeout-ms=0 framing=line max-frame-length=64 "
+                + "max-rooms-per-connection=50");
+        assertThat(got.get(2)).as("every room the session is in starts with a JOIN to it").isEqualTo("JOIN lobby guest1");
         EmbeddedChannel second = fixture.connect();
-        assertThat(lines(second)).singleElement().asString().startsWith("WELCOME guest2 lobby ");
+        assertThat(lines(second)).first().asString().startsWith("WELCOME guest2 lobby ");
         assertThat(lines(first)).containsExactly("JOIN lobby guest2");
     }
 
@@ -115,26 +119,90 @@ class ChatHandlerTest {
     }
 
     @Test
-    void joinMovesBetweenRoomsThatAreIsolatedAndRemovedWhenEmpty() {
+    void joinAddsARoomAndMakesItCurrentAndPartLeavesIt() {
         EmbeddedChannel alice = fixture.connect("alice");
         EmbeddedChannel bob = fixture.connect("bob");
         type(alice, "/join #Dev");
-        assertThat(lines(alice)).containsExactly("LEAVE lobby alice", "JOIN dev alice");
-        assertThat(lines(bob)).containsExactly("LEAVE lobby alice");
+        assertThat(lines(alice)).containsExactly("JOIN dev alice", "CURRENT dev");
+        assertThat(lines(bob)).as("bob is not in dev").isEmpty();
         type(bob, "in the lobby");
+        assertThat(lines(alice)).as("alice is still in the lobby").containsExactly("MSG lobby bob in the lobby");
         type(alice, "in dev");
-        assertThat(lines(alice)).isEmpty();
-        assertThat(lines(bob)).isEmpty();
+        assertThat(lines(bob)).as("a plain line goes to the current room only").isEmpty();
         type(alice, "/join dev");
-        assertThat(lines(alice)).containsExactly("JOIN dev alice");
+        assertThat(lines(alice)).as("joining a room you are in only makes it current").containsExactly("CURRENT dev");
         type(alice, "/join no spaces");
         type(alice, "/join bad!name");
         type(alice, "/join");
         assertThat(lines(alice)).extracting(line -> line.split(" ")[1])
                 .containsExactly("bad-args", "bad-room", "bad-args");
-        type(alice, "/join lobby");
-        assertThat(fixture.chat.rooms().get("dev")).isNull();
+        type(alice, "/part");
+        assertThat(lines(alice)).as("the current room goes back to the one current before")
+                .containsExactly("LEAVE dev alice", "CURRENT lobby");
+        assertThat(fixture.chat.rooms().get("dev")).as("removed when empty").isNull();
         assertThat(fixture.chat.rooms().get("lobby").size()).isEqualTo(2);
+        type(alice, "/part lobby");
+        assertThat(lines(alice)).singleElement().asString().startsWith("ERR last-room ");
+        type(alice, "/part dev");
+        assertThat(lines(alice)).singleElement().asString().startsWith("ERR not-in-room ");
+    }
+
+    @Test
+    void aConnectionIsInSeveralRoomsAtOnceAndCanSwitchAndSayWithoutSwitching() {
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect("bob");
+        type(bob, "/join dev");
+        type(alice, "/join dev");
+        type(alice, "/join ops");
+        lines(bob);
+        assertThat(lines(alice)).containsExactly("JOIN dev alice", "CURRENT dev", "JOIN ops alice",
+                "CURRENT ops");
+        assertThat(fixture.chat.sessions().find("alice").rooms()).extracting(dev.relay.core.Room::name)
+                .containsExactly("lobby", "dev", "ops");
+        type(bob, "dev news");
+        type(bob, "/switch lobby");
+        type(bob, "lobby news");
+        assertThat(lines(alice)).as("alice hears both rooms").containsExactly("MSG dev bob dev news",
+                "MSG lobby bob lobby news");
+        assertThat(lines(bob)).containsExactly("CURRENT lobby");
+        type(alice, "/say dev  hello dev");
+        assertThat(lines(bob)).as("said to dev, with the text as typed").containsExactly("MSG dev alice  hello dev");
+        type(alice, "/say lobby");
+        type(alice, "/say nowhere hi");
+        type(alice, "/switch nowhere");
+        type(alice, "/switch");
+        assertThat(lines(alice)).extracting(line -> line.split(" ")[1])
+                .containsExactly("bad-args", "not-in-room", "not-in-room", "bad-args");
+        type(alice, "/nick alicia");
+        assertThat(lines(alice)).as("one NICK per room").containsExactlyInAnyOrder("NICK lobby alice alicia",
+                "NICK dev alice alicia", "NICK ops alice alicia");
+        assertThat(lines(bob)).containsExactlyInAnyOrder("NICK lobby alice alicia", "NICK dev alice alicia");
+        type(alice, "/who");
+        assertThat(lines(alice)).as("the current room's").containsExactly("WHO ops alicia", "WHOEND ops 1");
+        alice.close();
+        assertThat(lines(bob)).containsExactlyInAnyOrder("QUIT lobby alicia connection closed",
+                "QUIT dev alicia connection closed");
+    }
+
+    @Test
+    void aConnectionMayBeInAsManyRoomsAsItsLimit() {
+        RoomRegistry rooms = new RoomRegistry();
+        SessionRegistry sessions = new SessionRegistry();
+        ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
+                ChatLimits.DEFAULTS.withMaxRoomsPerConnection(3).withArrivalWindow(java.time.Duration.ZERO));
+        FrameCodec codec = new FrameCodec(Framing.LINE, 64);
+        EmbeddedChannel alice = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(),
+                chat);
+        type(alice, "/join a");
+        type(alice, "/join b");
+        lines(alice);
+        type(alice, "/join c");
+        assertThat(lines(alice)).singleElement().asString()
+                .isEqualTo("ERR too-many-joined You are in 3 rooms, as many as a connection may be in; /part one first");
+        type(alice, "/part a");
+        type(alice, "/join c");
+        assertThat(lines(alice)).containsExactly("LEAVE a guest1", "JOIN c guest1", "CURRENT c");
+        alice.finishAndReleaseAll();
     }
 
     @Test
@@ -275,23 +343,23 @@ class ChatHandlerTest {
         dev.relay.core.RoomRegistry rooms = new dev.relay.core.RoomRegistry();
         SessionRegistry sessions = new SessionRegistry();
         ChatHandler limited = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                new ChatLimits(2, 2));
+                new ChatLimits(2, 2).withArrivalWindow(java.time.Duration.ZERO));
         EmbeddedChannel a = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
                 new FrameCodec(Framing.LINE, 64).encoder(), limited);
         EmbeddedChannel b = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
                 new FrameCodec(Framing.LINE, 64).encoder(), limited);
         EmbeddedChannel c = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
                 new FrameCodec(Framing.LINE, 64).encoder(), limited);
-        assertThat(lines(c)).singleElement().asString().startsWith("ERR room-full #lobby has its maximum of 2");
+        assertThat(lines(c)).singleElement().asString().isEqualTo("ERR room-full #lobby has its maximum of 2 members");
         assertThat(c.isOpen()).isFalse();
         type(a, "/join dev");
         type(b, "/join other");
         assertThat(lines(b)).last().asString().startsWith("ERR too-many-rooms ");
         type(b, "/join dev");
-        assertThat(lines(b)).last().asString().isEqualTo("JOIN dev guest2");
+        assertThat(lines(b)).endsWith("JOIN dev guest2", "CURRENT dev");
         type(a, "/join lobby");
         type(a, "/join dev");
-        assertThat(lines(a)).last().asString().isEqualTo("JOIN dev guest1");
+        assertThat(lines(a)).endsWith("CURRENT lobby", "CURRENT dev");
         for (EmbeddedChannel channel : List.of(a, b, c)) {
             channel.finishAndReleaseAll();
         }

@@ -57,7 +57,8 @@ class ProtocolDocTest {
         assertThat(seen).contains(ServerLine.Kind.WELCOME, ServerLine.Kind.MSG, ServerLine.Kind.ACTION,
                 ServerLine.Kind.PRIV, ServerLine.Kind.JOIN, ServerLine.Kind.LEAVE, ServerLine.Kind.NICK,
                 ServerLine.Kind.ROOMS, ServerLine.Kind.ROOMSEND, ServerLine.Kind.WHO, ServerLine.Kind.WHOEND,
-                ServerLine.Kind.ERR, ServerLine.Kind.PONG, ServerLine.Kind.BYE);
+                ServerLine.Kind.ERR, ServerLine.Kind.PONG, ServerLine.Kind.BYE, ServerLine.Kind.SERVER,
+                ServerLine.Kind.CURRENT);
     }
 
     @Test

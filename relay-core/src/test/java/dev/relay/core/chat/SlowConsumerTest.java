@@ -27,7 +27,8 @@ class SlowConsumerTest {
     private ChatHandler chat(SlowConsumerPolicy policy) {
         RoomRegistry rooms = new RoomRegistry(new SlowConsumerGuard(CAP, policy));
         SessionRegistry sessions = new SessionRegistry();
-        return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby");
+        return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
+                ChatLimits.DEFAULTS.withArrivalWindow(java.time.Duration.ZERO));
     }
 
     private EmbeddedChannel connect(ChatHandler chat, FlushValve valve, String nick) {
@@ -86,7 +87,10 @@ class SlowConsumerTest {
         FlushValve open = new FlushValve().open();
         FlushValve slowValve = new FlushValve();
         EmbeddedChannel alice = connect(chat, open, "alice");
-        EmbeddedChannel slow = connect(chat, slowValve, "slow");
+        EmbeddedChannel slow = connect(chat, slowValve.open(), "slow");
+        slow.flush();
+        drop(slow); // its welcome, read
+        slowValve.shut();
         slow.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(256, 512));
         for (int i = 0; i < 40; i++) {
             type(alice, "message number " + i + " with some padding to fill the buffer");
