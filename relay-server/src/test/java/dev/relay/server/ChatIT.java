@@ -84,10 +84,13 @@ class ChatIT {
         TestClient bob = connect("bob", alice);
         TestClient carol = connect("carol", alice, bob);
         carol.send("/join #Dev");
-        for (TestClient client : List.of(alice, bob, carol)) {
+        carol.send("/part lobby");
+        for (TestClient client : List.of(alice, bob)) {
             assertThat(client.readUntil(Kind.LEAVE)).hasToString("LEAVE lobby carol");
         }
         assertThat(carol.readLine()).isEqualTo("JOIN dev carol");
+        assertThat(carol.readLine()).isEqualTo("CURRENT dev");
+        assertThat(carol.readLine()).isEqualTo("LEAVE lobby carol");
 
         alice.send("for the lobby");
         carol.send("for dev");
@@ -99,7 +102,7 @@ class ChatIT {
         TestClient dave = connect("dave", alice, bob);
         dave.send("/join dev");
         carol.readUntil(Kind.JOIN);
-        dave.readUntil(line -> line.kind() == Kind.JOIN && line.arg(0).equals("dev"));
+        dave.readUntil(line -> line.kind() == Kind.CURRENT && line.arg(0).equals("dev"));
         carol.send("dev only");
         assertThat(dave.readLine()).isEqualTo("MSG dev carol dev only");
         carol.send("/quit");
@@ -142,6 +145,7 @@ class ChatIT {
         bob.send("/nick bob");
         assertThat(alice.readLine()).isEqualTo("NICK lobby " + guest + " bob");
         bob.send("/join dev");
+        bob.send("/part lobby");
         assertThat(alice.readLine()).isEqualTo("LEAVE lobby bob");
         bob.send("/join lobby");
         assertThat(alice.readLine()).isEqualTo("JOIN lobby bob");
@@ -173,6 +177,7 @@ class ChatIT {
         TestClient bob = connect("bob", alice);
         TestClient mallory = connect("mallory", alice, bob);
         mallory.send("/join noise");
+        mallory.send("/part lobby");
         bob.readUntil(Kind.LEAVE);
         Random random = new Random(42);
         for (int round = 0; round < 20; round++) {

@@ -44,10 +44,8 @@ class SoakIT {
                 for (int s = 0; s < STAYERS_PER_ROOM; s++) {
                     TestClient client = TestClient.line(server.port());
                     clients.add(client);
-                    client.readUntil(Kind.WELCOME);
                     String nick = "s" + r + "x" + s;
-                    client.send("/nick " + nick);
-                    client.send("/join room" + r);
+                    client.send("/hello nick=" + nick + " rooms=room" + r); // arrives in its room as itself
                     client.readUntil(line -> line.kind() == Kind.JOIN && line.arg(1).equals(nick));
                     room.add(client);
                 }
@@ -73,7 +71,7 @@ class SoakIT {
                         for (int c = 0; c < CHURNERS_PER_ROOM; c++) {
                             TestClient churner = TestClient.line(server.port());
                             batch.add(churner);
-                            churner.send("/join room" + room);
+                            churner.send("/hello rooms=room" + room);
                             for (int m = random.nextInt(5); m > 0; m--) {
                                 churner.send("churn " + m);
                             }
