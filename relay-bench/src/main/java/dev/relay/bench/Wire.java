@@ -115,7 +115,8 @@ abstract class Wire {
 
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
-            out.writeCharSequence("/join " + room + "\n/ping ready\n", StandardCharsets.UTF_8);
+            // the arrival line: straight into the room, with nothing announced in the lobby
+            out.writeCharSequence("/hello rooms=" + room + "\n/ping ready\n", StandardCharsets.UTF_8);
         }
 
         @Override
@@ -153,7 +154,7 @@ abstract class Wire {
     private static final class RelayLength extends Relay {
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
-            for (String line : new String[] {"/join " + room, "/ping ready"}) {
+            for (String line : new String[] {"/hello rooms=" + room, "/ping ready"}) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                 out.writeInt(bytes.length).writeBytes(bytes);
             }

@@ -1,5 +1,6 @@
 package dev.relay.client;
 
+import dev.relay.core.chat.ErrorCode;
 import dev.relay.core.chat.ServerLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -21,9 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP connection of a {@link RelayClient}: sets up the session after the welcome, turns server
+ * One TCP connection of a {@link RelayClient}: arrives with the client's nick and rooms, turns server
  * lines into events, matches answers to requests, and runs the heartbeat. One instance per channel;
  * every method runs on the client's event loop.
+ *
+ * <p>Setup: the first line sent is the arrival line, {@code /hello nick=... rooms=...} (PROTOCOL.md,
+ * "A session"), so the session starts under the client's own nick in its own rooms, and a reconnect
+ * shows the rooms nothing but a {@code QUIT} and a {@code JOIN}. After the {@code WELCOME} a
+ * {@code /ping} marks the end of setup: its {@code PONG} comes after the {@code JOIN} of each room. If
+ * the server refuses the arrival line (an {@code ERR} before any {@code WELCOME}), a first connect
+ * fails with that error; a reconnect tries again without the nick, then without the rooms.
  *
  * <p>Requests are matched without guessing: each command is sent between two pings,
  * {@code /ping OPEN}, the command, {@code /ping CLOSE}. The server answers one connection's lines in
@@ -50,7 +58,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final ListCollector lists = new ListCollector();
     private @Nullable ChannelHandlerContext ctx;
     private @Nullable ScheduledFuture<?> setupTimeout;
+    private boolean welcomed;
     private boolean ready;
+    /** The token of the ping that ends setup, once welcomed. */
+    private @Nullable String setupToken;
+    /** How the arrival line has been cut down after refusals on a reconnect: 0 as wanted, 1 no nick, 2 neither. */
+    private int fallback;
     private String lostReason = "connection closed by the server";
 
     private static final class Pending {
@@ -86,7 +99,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             lostReason = "no welcome from the server within " + millis + " ms";
             ctx.close();
         }, millis, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(arrivalLine());
         ctx.fireChannelActive();
+    }
+
+    /** {@code /hello [nick=NICK] [rooms=A,B]}: what this connection arrives as, cut down by {@link #fallback}. */
+    private String arrivalLine() {
+        StringBuilder line = new StringBuilder("/hello");
+        String nick = client.wantedNick();
+        if (nick != null && fallback < 1) {
+            line.append(" nick=").append(nick);
+        }
+        List<String> rooms = client.wantedRooms();
+        if (!rooms.isEmpty() && fallback < 2) {
+            line.append(" rooms=").append(String.join(",", rooms));
+        }
+        return line.toString();
     }
 
     @Override
@@ -117,13 +145,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         switch (line.kind()) {
             case WELCOME -> welcomed(line.arg(0), line.arg(1));
+            case SERVER -> serverSaid(ServerLine.params(line.text()));
             case PONG -> answered(line.text());
             case ERR -> {
                 RelayEvent.ErrorReply error = (RelayEvent.ErrorReply) java.util.Objects.requireNonNull(RelayEvent.of(line));
+                if (!welcomed) {
+                    arrivalRefused(error);
+                    return;
+                }
                 if (current != null && current.refusal == null) {
                     current.refusal = error;
                 }
                 client.emit(error);
+            }
+            case CURRENT -> {
+                client.sawCurrent(line.arg(0));
+                client.emit(RelayEvent.of(line));
+            }
+            case LEAVE -> {
+                client.sawLeave(line.arg(0), line.arg(1));
+                client.emit(RelayEvent.of(line));
             }
             case NICK -> {
                 client.sawNick(line.arg(1), line.arg(2));
@@ -144,34 +185,61 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void welcomed(String nick, String room) {
+        welcomed = true;
         client.sawWelcome(nick, room);
-        List<CompletableFuture<Void>> steps = new ArrayList<>();
-        String wantedNick = client.wantedNick();
-        if (wantedNick != null && !wantedNick.equals(nick)) {
-            steps.add(request("/nick " + wantedNick));
+        setupToken = client.nextToken();
+        if (ctx != null) {
+            ctx.writeAndFlush("/ping " + setupToken); // answered after the JOIN of each of this session's rooms
         }
-        String wantedRoom = client.wantedRoom();
-        if (wantedRoom != null && !wantedRoom.equals(room)) {
-            steps.add(request("/join " + wantedRoom));
+    }
+
+    /** The end of setup: the session's rooms are all joined. */
+    private void setupDone() {
+        setupToken = null;
+        if (setupTimeout != null) {
+            setupTimeout.cancel(false);
         }
-        CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
-            // Completed on the event loop: the PONG that ends the last step runs this.
-            if (ctx == null || !ctx.channel().isActive()) {
-                return; // lost during setup: channelInactive reports it
+        ready = client.sessionReady(this, reconnect);
+    }
+
+    /**
+     * An {@code ERR} before the {@code WELCOME}: the server refused the arrival line, and waits for
+     * another. A first connect fails with it; a reconnect goes on with less (no nick, then nothing),
+     * reporting why.
+     */
+    private void arrivalRefused(RelayEvent.ErrorReply error) {
+        if (!reconnect) {
+            lostReason = "the server refused to start the session: " + error.text();
+            client.setupFailed(this, new RelayClientException("the server refused '" + arrivalLine() + "': "
+                    + error.text(), error.code(), null));
+            if (ctx != null) {
+                ctx.close();
             }
-            if (setupTimeout != null) {
-                setupTimeout.cancel(false);
-            }
-            if (failure != null && !reconnect) {
-                lostReason = "could not set up the session: " + rootMessage(failure);
-                client.setupFailed(this, failure);
-                if (ctx != null) {
-                    ctx.close();
-                }
-                return;
-            }
-            ready = client.sessionReady(this, reconnect);
-        });
+            return;
+        }
+        client.emit(error);
+        boolean nickProblem = error.code() == ErrorCode.NICK_TAKEN || error.code() == ErrorCode.BAD_NICK;
+        fallback = nickProblem && fallback == 0 ? 1 : 2;
+        if (ctx != null) {
+            ctx.writeAndFlush(arrivalLine());
+        }
+    }
+
+    /** The {@code SERVER} line: keeps the connection alive within the server's idle timeout. */
+    private void serverSaid(Map<String, String> params) {
+        client.sawServer(params);
+        long idle = 0;
+        try {
+            idle = Long.parseLong(params.getOrDefault("idle-timeout-ms", "0"));
+        } catch (NumberFormatException e) {
+            client.emit(new RelayEvent.ProtocolError("a SERVER line with a bad idle-timeout-ms: " + params));
+        }
+        if (idle > 0 && ctx != null) {
+            long heartbeat = client.config().heartbeatInterval().toMillis();
+            long keepAlive = Math.max(1, idle * 2 / 5);
+            long writerIdle = heartbeat > 0 ? Math.min(heartbeat, keepAlive) : keepAlive;
+            RelayClientInitializer.setHeartbeat(ctx.pipeline(), heartbeat, writerIdle);
+        }
     }
 
     /** Sends {@code line} and completes the future when the server has handled it. Event loop only. */
@@ -207,6 +275,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void answered(String token) {
+        if (token.equals(setupToken)) {
+            setupDone();
+            return;
+        }
         for (Pending request : pending.values()) {
             if (request.openToken.equals(token)) {
                 request.open = true;
@@ -262,6 +334,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
+            ctx.writeAndFlush("/ping " + HEARTBEAT_TOKEN); // so that the server never finds this client idle
+            return;
+        }
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             if (idle.isFirst()) {
                 ctx.writeAndFlush("/ping " + HEARTBEAT_TOKEN);

@@ -14,6 +14,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -92,15 +95,21 @@ public final class RelayClient implements AutoCloseable {
     // Written on the event loop, read anywhere.
     private volatile @Nullable ClientConnection connection;
     private volatile String nick = "";
+    /** The current room. */
     private volatile String room = "";
+    /** The rooms this client is in, in the order joined; replaced, never changed in place. */
+    private volatile List<String> rooms = List.of();
     private volatile @Nullable String wantedNick;
-    private volatile @Nullable String wantedRoom;
+    /** The rooms to arrive in on the next connection, the current one first. */
+    private volatile List<String> wantedRooms;
+    /** What the server's {@code SERVER} line said; empty before it. */
+    private volatile Map<String, String> serverParams = Map.of();
 
     public RelayClient(RelayClientConfig config, RelayListener listener) {
         this.config = Objects.requireNonNull(config, "config");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.wantedNick = config.nick();
-        this.wantedRoom = config.room();
+        this.wantedRooms = config.rooms();
         this.codec = new FrameCodec(config.framing(), config.maxServerLineLength());
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("relay-client"),
                 NioIoHandler.newFactory());
@@ -141,10 +150,52 @@ public final class RelayClient implements AutoCloseable {
         return problem != null ? failed(new IllegalArgumentException(problem)) : command("/nick " + newNick);
     }
 
-    /** Moves to {@code room}; completes when the server has confirmed it. */
-    public CompletableFuture<Void> join(String newRoom) {
-        String problem = Names.roomProblem(Names.normalizeRoom(newRoom));
-        return problem != null ? failed(new IllegalArgumentException(problem)) : command("/join " + newRoom);
+    /**
+     * Joins {@code room} (if not in it already) and makes it the current room; completes when the server
+     * has confirmed it. Fails with {@code too-many-joined} when this connection is in as many rooms as
+     * the server allows.
+     */
+    public CompletableFuture<Void> join(String room) {
+        return roomCommand("/join ", room);
+    }
+
+    /**
+     * Leaves {@code room}; completes when the server has confirmed it. Fails with {@code last-room} for
+     * the only room this client is in, and {@code not-in-room} for one it is not in.
+     */
+    public CompletableFuture<Void> part(String room) {
+        return roomCommand("/part ", room);
+    }
+
+    /** Makes {@code room}, one this client is in, the current room; completes when the server has confirmed it. */
+    public CompletableFuture<Void> switchTo(String room) {
+        return roomCommand("/switch ", room);
+    }
+
+    /**
+     * Says {@code text} in {@code room}, one this client is in, without making it current. Completes when
+     * written, like {@link #send}; if the server refuses it (not in that room), an {@link
+     * RelayEvent.ErrorReply} reports it.
+     */
+    public CompletableFuture<Void> say(String room, String text) {
+        String name = Names.normalizeRoom(room);
+        String problem = Names.roomProblem(name);
+        if (problem != null) {
+            return failed(new IllegalArgumentException(problem));
+        }
+        String line = "/say " + name + ' ' + text;
+        String lineProblem = lineProblem(line);
+        if (lineProblem != null) {
+            return failed(new IllegalArgumentException(lineProblem));
+        }
+        ClientConnection current = connection;
+        return current == null ? failed(new RelayClientException("not connected")) : current.write(line);
+    }
+
+    private CompletableFuture<Void> roomCommand(String command, String room) {
+        String name = Names.normalizeRoom(room);
+        String problem = Names.roomProblem(name);
+        return problem != null ? failed(new IllegalArgumentException(problem)) : command(command + name);
     }
 
     /** Sends {@code text} to {@code toNick} only; fails with {@code no-such-nick} if no one has that nick. */
@@ -200,9 +251,22 @@ public final class RelayClient implements AutoCloseable {
         return nick;
     }
 
-    /** The room this client is in, or "" before the welcome. */
+    /** The current room (where {@link #send} goes), or "" before the welcome. */
     public String room() {
         return room;
+    }
+
+    /** The rooms this client is in, in the order joined; empty before the welcome. */
+    public List<String> rooms() {
+        return rooms;
+    }
+
+    /**
+     * What the server said about itself in its {@code SERVER} line ({@code protocol},
+     * {@code idle-timeout-ms}, {@code max-rooms-per-connection}, ...); empty before the welcome.
+     */
+    public Map<String, String> serverParams() {
+        return serverParams;
     }
 
     /** Whether the session is set up right now. */
@@ -258,6 +322,12 @@ public final class RelayClient implements AutoCloseable {
     void sawWelcome(String welcomeNick, String welcomeRoom) {
         nick = welcomeNick;
         room = welcomeRoom;
+        rooms = List.of(); // each room's JOIN of this client follows
+        serverParams = Map.of();
+    }
+
+    void sawServer(Map<String, String> params) {
+        serverParams = Map.copyOf(params);
     }
 
     void sawNick(String oldNick, String newNick) {
@@ -268,18 +338,48 @@ public final class RelayClient implements AutoCloseable {
     }
 
     void sawJoin(String joinedRoom, String who) {
-        if (who.equals(nick)) {
-            room = joinedRoom;
-            wantedRoom = joinedRoom;
+        if (who.equals(nick) && !rooms.contains(joinedRoom)) {
+            List<String> next = new ArrayList<>(rooms);
+            next.add(joinedRoom);
+            rooms = List.copyOf(next);
+            rememberRooms();
         }
+    }
+
+    void sawLeave(String leftRoom, String who) {
+        if (who.equals(nick) && rooms.contains(leftRoom)) {
+            List<String> next = new ArrayList<>(rooms);
+            next.remove(leftRoom);
+            rooms = List.copyOf(next);
+            rememberRooms();
+        }
+    }
+
+    void sawCurrent(String currentRoom) {
+        room = currentRoom;
+        rememberRooms();
+    }
+
+    /** What a reconnect restores: the rooms of now, the current one first. */
+    private void rememberRooms() {
+        List<String> wanted = new ArrayList<>(rooms.size());
+        if (rooms.contains(room)) {
+            wanted.add(room);
+        }
+        for (String name : rooms) {
+            if (!name.equals(room)) {
+                wanted.add(name);
+            }
+        }
+        wantedRooms = List.copyOf(wanted);
     }
 
     @Nullable String wantedNick() {
         return wantedNick;
     }
 
-    @Nullable String wantedRoom() {
-        return wantedRoom;
+    List<String> wantedRooms() {
+        return wantedRooms;
     }
 
     String nextToken() {
@@ -309,11 +409,12 @@ public final class RelayClient implements AutoCloseable {
         state = State.CONNECTED;
         connection = ready;
         attempt = 0;
+        rememberRooms();
         if (reconnected) {
-            emit(new RelayEvent.Reconnected(nick, room));
+            emit(new RelayEvent.Reconnected(nick, room, rooms));
         } else {
             firstConnect.complete(null);
-            emit(new RelayEvent.Connected(nick, room));
+            emit(new RelayEvent.Connected(nick, room, rooms));
         }
         return true;
     }

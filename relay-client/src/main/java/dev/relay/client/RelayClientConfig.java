@@ -3,6 +3,8 @@ package dev.relay.client;
 import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -15,14 +17,18 @@ import org.jspecify.annotations.Nullable;
  * @param framing           must match the server's; default {@link Framing#LINE}
  * @param maxFrameLength    the server's frame limit: longer messages are refused before sending, and
  *                          server lines up to 3 × this + 256 bytes are accepted; default per framing
- * @param nick              the nick to take after the welcome, or {@code null} to keep the guest nick
- * @param room              the room to join after the welcome, or {@code null} for the server's default
- * @param connectTimeout    the longest wait for the TCP connection, the welcome, and the nick and room
- *                          to be set; default 10 s
+ * @param nick              the nick to arrive with (and to take back after a reconnect), or {@code null} for a
+ *                          guest nick
+ * @param rooms             the rooms to arrive in, normalised, the first of them current; empty for the
+ *                          server's default room
+ * @param connectTimeout    the longest wait for the TCP connection and the welcome; default 10 s
  * @param requestTimeout    the longest wait for the answer to a command; default 10 s
- * @param heartbeatInterval after this long without a line from the server the client sends a ping, and
- *                          after as long again without one it drops the connection (and reconnects if
- *                          enabled); {@link Duration#ZERO} turns the heartbeat off; default 30 s
+ * @param heartbeatInterval after this long without a line from the server, or without sending one, the
+ *                          client sends a ping, and after as long again without a line from the server it
+ *                          drops the connection (and reconnects if enabled); {@link Duration#ZERO} turns
+ *                          this off. Independently of it, the client pings within 40% of the idle timeout
+ *                          the server states, so that a client that only listens is never idle-closed;
+ *                          default 30 s
  * @param reconnect         what to do when an established connection is lost; default
  *                          {@link ReconnectPolicy#defaults()}
  */
@@ -32,7 +38,7 @@ public record RelayClientConfig(
         Framing framing,
         int maxFrameLength,
         @Nullable String nick,
-        @Nullable String room,
+        List<String> rooms,
         Duration connectTimeout,
         Duration requestTimeout,
         Duration heartbeatInterval,
@@ -56,15 +62,29 @@ public record RelayClientConfig(
         if (nick != null && Names.nickProblem(nick) != null) {
             throw new IllegalArgumentException("bad nick '" + nick + "': " + Names.nickProblem(nick));
         }
-        if (room != null && Names.roomProblem(Names.normalizeRoom(room)) != null) {
-            throw new IllegalArgumentException("bad room '" + room + "': " + Names.roomProblem(Names.normalizeRoom(room)));
+        Objects.requireNonNull(rooms, "rooms");
+        List<String> normalised = new ArrayList<>();
+        for (String room : rooms) {
+            String name = Names.normalizeRoom(Objects.requireNonNull(room, "room"));
+            String problem = Names.roomProblem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException("bad room '" + room + "': " + problem);
+            }
+            if (!normalised.contains(name)) {
+                normalised.add(name);
+            }
         }
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(requestTimeout, "requestTimeout");
         if (heartbeatInterval.isNegative()) {
             throw new IllegalArgumentException("heartbeatInterval must not be negative");
         }
-        room = room == null ? null : Names.normalizeRoom(room);
+        rooms = List.copyOf(normalised);
+    }
+
+    /** The room to arrive in as current (the first of {@link #rooms()}), or {@code null} for the server's default. */
+    public @Nullable String room() {
+        return rooms.isEmpty() ? null : rooms.get(0);
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -89,7 +109,7 @@ public record RelayClientConfig(
         private Framing framing = Framing.LINE;
         private int maxFrameLength;
         private @Nullable String nick;
-        private @Nullable String room;
+        private List<String> rooms = List.of();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
@@ -123,8 +143,20 @@ public record RelayClientConfig(
             return this;
         }
 
+        /** One room to arrive in, or {@code null} for the server's default room. */
         public Builder room(@Nullable String room) {
-            this.room = room;
+            this.rooms = room == null ? List.of() : List.of(room);
+            return this;
+        }
+
+        /** The rooms to arrive in; the first is current. None: the server's default room. */
+        public Builder rooms(String... rooms) {
+            return rooms(List.of(rooms));
+        }
+
+        /** The rooms to arrive in; the first is current. Empty: the server's default room. */
+        public Builder rooms(List<String> rooms) {
+            this.rooms = List.copyOf(rooms);
             return this;
         }
 
@@ -150,7 +182,7 @@ public record RelayClientConfig(
 
         public RelayClientConfig build() {
             int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
-            return new RelayClientConfig(host, port, framing, max, nick, room, connectTimeout, requestTimeout,
+            return new RelayClientConfig(host, port, framing, max, nick, rooms, connectTimeout, requestTimeout,
                     heartbeatInterval, reconnect);
         }
     }

@@ -11,14 +11,23 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface RelayEvent {
 
-    /** The session is set up: welcomed, and with the configured nick and room taken. */
-    record Connected(String nick, String room) implements RelayEvent { }
+    /**
+     * The session is set up: welcomed with {@code nick}, in {@code rooms} (in the order joined), of which
+     * {@code room} is current.
+     */
+    record Connected(String nick, String room, List<String> rooms) implements RelayEvent { }
 
     /** The connection was lost or closed; {@code reconnecting} says whether the client will try again. */
     record Disconnected(String reason, boolean reconnecting) implements RelayEvent { }
 
-    /** After a lost connection, the client is back, with its nick and room restored where possible. */
-    record Reconnected(String nick, String room) implements RelayEvent { }
+    /**
+     * After a lost connection, the client is back, with its nick, rooms and current room restored where
+     * possible (an {@link ErrorReply} before this event says what could not be).
+     */
+    record Reconnected(String nick, String room, List<String> rooms) implements RelayEvent { }
+
+    /** {@code CURRENT}: this client's current room (where {@link RelayClient#send} goes) is now {@code room}. */
+    record CurrentRoom(String room) implements RelayEvent { }
 
     /** {@code MSG}: {@code nick} said {@code text} in {@code room}. */
     record ChatMessage(String room, String nick, String text) implements RelayEvent { }
@@ -32,7 +41,7 @@ public sealed interface RelayEvent {
     /** {@code JOIN}: {@code nick} (maybe this client) entered {@code room}. */
     record Joined(String room, String nick) implements RelayEvent { }
 
-    /** {@code LEAVE}: {@code nick} (maybe this client) left {@code room} for another. */
+    /** {@code LEAVE}: {@code nick} (maybe this client) left {@code room} ({@code /part}). */
     record Left(String room, String nick) implements RelayEvent { }
 
     /** {@code NICK}: {@code oldNick} (maybe this client) is now {@code newNick}. */
@@ -79,7 +88,7 @@ public sealed interface RelayEvent {
 
     /**
      * The event for one server line, or {@code null} for lines that are not events by themselves:
-     * {@code WELCOME} and {@code PONG} are handled by the client itself, and the lines of a list
+     * {@code WELCOME}, {@code SERVER} and {@code PONG} are handled by the client itself, and the lines of a list
      * ({@code WHO}, {@code WHOEND}, {@code ROOMS}, {@code ROOMSEND}) are put together by a
      * {@link ListCollector}.
      */
@@ -89,13 +98,14 @@ public sealed interface RelayEvent {
             case ACTION -> new Action(line.arg(0), line.arg(1), line.text());
             case PRIV -> new PrivateMessage(line.arg(0), line.text());
             case JOIN -> new Joined(line.arg(0), line.arg(1));
+            case CURRENT -> new CurrentRoom(line.arg(0));
             case LEAVE -> new Left(line.arg(0), line.arg(1));
             case NICK -> new NickChanged(line.arg(0), line.arg(1), line.arg(2));
             case QUIT -> new Quit(line.arg(0), line.arg(1), line.text());
             case INFO -> new Notice(line.text());
             case ERR -> new ErrorReply(codeOf(line.arg(0)), line.arg(0), line.text());
             case BYE -> new Bye(line.text());
-            case WELCOME, PONG, WHO, WHOEND, ROOMS, ROOMSEND -> null;
+            case WELCOME, SERVER, PONG, WHO, WHOEND, ROOMS, ROOMSEND -> null;
         };
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relay.client.RelayEvent.Action;
 import dev.relay.client.RelayEvent.ChatMessage;
 import dev.relay.client.RelayEvent.Connected;
+import dev.relay.client.RelayEvent.CurrentRoom;
 import dev.relay.client.RelayEvent.Disconnected;
 import dev.relay.client.RelayEvent.ErrorReply;
 import dev.relay.client.RelayEvent.Joined;
@@ -92,7 +93,7 @@ class RelayClientIT {
         RelayServer server = server(0);
         EventRecorder alice = new EventRecorder();
         RelayClient client = client(config(server.port()).nick("alice").build(), alice);
-        assertThat(alice.await(Connected.class)).isEqualTo(new Connected("alice", "lobby"));
+        assertThat(alice.await(Connected.class)).isEqualTo(new Connected("alice", "lobby", List.of("lobby")));
         assertThat(client.nick()).isEqualTo("alice");
 
         TestClient bob = track(TestClient.line(server.port()));
@@ -123,9 +124,12 @@ class RelayClientIT {
                 .hasMessageContaining("No one here is called nobody");
 
         bob.send("/join dev");
+        bob.send("/part lobby");
         assertThat(alice.await(Left.class)).isEqualTo(new Left("lobby", "bob"));
         client.join("#Dev").get(10, TimeUnit.SECONDS);
+        assertThat(alice.await(CurrentRoom.class)).isEqualTo(new CurrentRoom("dev"));
         assertThat(client.room()).isEqualTo("dev");
+        assertThat(client.rooms()).containsExactly("lobby", "dev");
         bob.close();
         assertThat(alice.await(Quit.class)).isEqualTo(new Quit("dev", "bob", "connection closed"));
 
@@ -136,7 +140,8 @@ class RelayClientIT {
         RelayServer server = server(0);
         // 5,000 members without sockets: channels with a chat handler on the server's own registries
         ChatHandler chat = new ChatHandler(server.rooms(), server.sessions(),
-                new LocalDelivery(server.rooms(), server.sessions()), "big");
+                new LocalDelivery(server.rooms(), server.sessions()), "big",
+                dev.relay.core.chat.ChatLimits.DEFAULTS.withArrivalWindow(Duration.ZERO));
         List<EmbeddedChannel> members = new ArrayList<>();
         track(() -> members.forEach(member -> {
             member.attr(ChatHandler.QUIET_CLOSE).set(true);
@@ -156,7 +161,7 @@ class RelayClientIT {
                 .isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
 
         TestClient raw = track(TestClient.line(server.port()));
-        raw.readUntil(Kind.WELCOME);
+        raw.readUntil(Kind.JOIN); // its own, after WELCOME and SERVER
         raw.send("/who #big");
         int limit = Math.min(4096, 3 * server.config().maxFrameLength() + 100);
         List<String> nicks = new ArrayList<>();
@@ -193,7 +198,14 @@ class RelayClientIT {
             CompletableFuture<Void> connected = client.connect();
             try (Socket server = accepted.get(10, TimeUnit.SECONDS)) {
                 OutputStream out = server.getOutputStream();
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("/hello");
                 out.write("WELCOME guest1 lobby Hi\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                String ping = in.readLine();
+                assertThat(ping).startsWith("/ping ");
+                out.write(("PONG " + ping.substring(6) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 connected.get(10, TimeUnit.SECONDS);
                 out.write(("MSG lobby bob " + "x".repeat(1000) + "\nMSG lobby\nNEWKIND some day\nMSG lobby bob after\n")
@@ -293,7 +305,7 @@ class RelayClientIT {
         int port = first.port();
         EventRecorder events = new EventRecorder();
         RelayClient client = client(config(port).nick("alice").room("dev").build(), events);
-        assertThat(events.await(Connected.class)).isEqualTo(new Connected("alice", "dev"));
+        assertThat(events.await(Connected.class)).isEqualTo(new Connected("alice", "dev", List.of("dev")));
         client.nick("alice2").get(10, TimeUnit.SECONDS);
 
         first.close();
@@ -302,7 +314,7 @@ class RelayClientIT {
                 .hasMessage("not connected");
 
         server(port);
-        assertThat(events.await(Reconnected.class)).isEqualTo(new Reconnected("alice2", "dev"));
+        assertThat(events.await(Reconnected.class)).isEqualTo(new Reconnected("alice2", "dev", List.of("dev")));
         TestClient witness = track(TestClient.line(port));
         witness.readUntil(Kind.WELCOME);
         witness.send("/who dev");
@@ -388,13 +400,13 @@ class RelayClientIT {
         RelayClient[] self = new RelayClient[1];
         RelayClient client = track(new RelayClient(config(server.port()).nick("alice").build(), event -> {
             events.onEvent(event);
-            if (event instanceof NickChanged) {
-                self[0].close(); // from the listener, before the session is up
+            if (event instanceof Joined) {
+                self[0].close(); // from the listener, before the session is up (its JOIN comes before setup ends)
             }
         }));
         self[0] = client;
         assertThat(failureOf(client.connect())).isInstanceOf(RelayClientException.class);
-        events.await(NickChanged.class);
+        events.await(Joined.class);
         org.awaitility.Awaitility.await().until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().startsWith("relay-client")));
         assertThat(events.seen).noneMatch(event -> event instanceof Connected || event instanceof Disconnected);

@@ -17,9 +17,7 @@ class GreeterBotTest {
         try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).build()).start();
                 GreeterBot bot = new GreeterBot("127.0.0.1", server.port(), "dev").start();
                 TestClient visitor = TestClient.line(server.port())) {
-            visitor.readUntil(Kind.WELCOME);
-            visitor.send("/nick visitor");
-            visitor.send("/join dev");
+            visitor.send("/hello nick=visitor rooms=dev"); // arrives as itself: the bot never sees a guest
             assertThat(visitor.readUntil(Kind.MSG)).hasToString("MSG dev greeter Welcome to #dev, visitor!");
         }
     }

@@ -109,7 +109,8 @@ class ConsoleIT {
         bob.readUntil(Kind.WELCOME);
         bob.send("/nick bob");
         bob.send("/join dev");
-        bob.readUntil(line -> line.kind() == Kind.JOIN && line.arg(0).equals("dev"));
+        bob.send("/part lobby");
+        bob.readUntil(line -> line.kind() == Kind.LEAVE && line.arg(0).equals("lobby"));
 
         Console alice = new Console("--host", "127.0.0.1", "--port", String.valueOf(server.port()),
                 "--nick", "alice", "--room", "dev");
