@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * shows the rooms nothing but a {@code QUIT} and a {@code JOIN}. After the {@code WELCOME} a
  * {@code /ping} marks the end of setup: its {@code PONG} comes after the {@code JOIN} of each room. If
  * the server refuses the arrival line (an {@code ERR} before any {@code WELCOME}), a first connect
- * fails with that error; a reconnect tries again without the nick, then without the rooms.
+ * fails with that error. A reconnect whose nick is taken tries again on new connections for a few
+ * backoff steps (it is usually the client's own old session, not yet closed on the server), then goes
+ * on without the nick; one refused for its rooms goes on without them.
  *
  * <p>Requests are matched without guessing: each command is sent between two pings,
  * {@code /ping OPEN}, the command, {@code /ping CLOSE}. The server answers one connection's lines in
@@ -172,7 +174,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             case JOIN -> {
                 client.sawJoin(line.arg(0), line.arg(1));
-                client.emit(RelayEvent.of(line));
+                if (ready || !line.arg(1).equals(client.nick())) {
+                    client.emit(RelayEvent.of(line)); // this session's own rooms come in Connected/Reconnected
+                }
             }
             case BYE -> {
                 lostReason = "the server said: " + line.text();
@@ -212,6 +216,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             lostReason = "the server refused to start the session: " + error.text();
             client.setupFailed(this, new RelayClientException("the server refused '" + arrivalLine() + "': "
                     + error.text(), error.code(), null));
+            if (ctx != null) {
+                ctx.close();
+            }
+            return;
+        }
+        if (error.code() == ErrorCode.NICK_TAKEN && fallback == 0 && client.mayWaitForNick()) {
+            // Most likely this client's own old session, which the server has not seen close yet: try
+            // again on a new connection after the reconnect backoff, rather than become a guest.
+            lostReason = "the nick " + client.wantedNick() + " is still taken (the old session?)";
             if (ctx != null) {
                 ctx.close();
             }

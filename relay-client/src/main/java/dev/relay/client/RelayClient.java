@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client of a relay server: connects, takes its nick and room, sends, and reports what happens as
+ * A client of a relay server: connects as its nick into its rooms, sends, and reports what happens as
  * typed {@link RelayEvent}s to a {@link RelayListener}.
  *
  * <pre>{@code
@@ -40,11 +40,22 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Arriving.</b> The client's first line is the arrival line ({@code /hello nick=... rooms=...},
+ * PROTOCOL.md), so the session starts under its own nick in its own rooms: the rooms see one
+ * {@code JOIN}, never a guest and a rename.
+ *
  * <p><b>Reconnect.</b> When an established connection is lost (or the heartbeat finds the server
  * silent), the client reports {@link RelayEvent.Disconnected} and, if its {@link ReconnectPolicy}
- * allows, retries with backoff, then restores the last nick it chose and its room and reports
- * {@link RelayEvent.Reconnected}. The first {@link #connect()} does not retry: it fails so the caller
- * learns at once that the server is not there.
+ * allows, retries with backoff, arriving with the last nick it chose and every room it was in (the
+ * current one current again), and reports {@link RelayEvent.Reconnected}. The rooms see the
+ * {@code QUIT} of the old connection and the {@code JOIN} of the new one, nothing else. The first
+ * {@link #connect()} does not retry: it fails so the caller learns at once that the server is not
+ * there.
+ *
+ * <p><b>Keep-alive.</b> The server states its idle timeout in its {@code SERVER} line; the client
+ * pings after 40% of it without sending anything, so a client that only listens is never idle-closed.
+ * With {@link RelayClientConfig#heartbeatInterval()} it also pings after that long without sending or
+ * hearing anything, and drops a connection that stays silent as long again.
  *
  * <p><b>Sending while disconnected</b> fails the returned future with {@link RelayClientException}
  * ("not connected"): nothing is queued, so nothing is ever dropped silently or sent late.
@@ -73,6 +84,9 @@ public final class RelayClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
 
     private enum State { NEW, CONNECTING, CONNECTED, RECONNECTING, CLOSED }
+
+    /** Reconnect attempts that wait for a taken nick to come free (with the default backoff, about 4 s). */
+    static final int NICK_WAIT_ATTEMPTS = 5;
 
     private final RelayClientConfig config;
     private final RelayListener listener;
@@ -122,9 +136,10 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Connects and sets up the session. The future completes once the server has welcomed the client
-     * and the configured nick and room are taken; it fails with {@link RelayClientException} if the
-     * server cannot be reached, refuses the nick or room, or does not answer within the connect
-     * timeout. Calling it again returns the same outcome.
+     * under the configured nick in the configured rooms; it fails with {@link RelayClientException} if
+     * the server cannot be reached, refuses the nick or a room (with the server's
+     * {@link RelayClientException#errorCode()}), or does not answer within the connect timeout. Calling
+     * it again returns the same outcome.
      */
     public CompletableFuture<Void> connect() {
         boolean queued = onLoop(() -> {
@@ -372,6 +387,14 @@ public final class RelayClient implements AutoCloseable {
             }
         }
         wantedRooms = List.copyOf(wanted);
+    }
+
+    /**
+     * Whether a reconnect whose nick is taken should wait for it (on a new connection, after the
+     * backoff) rather than go on without it: for the first {@value #NICK_WAIT_ATTEMPTS} attempts.
+     */
+    boolean mayWaitForNick() {
+        return attempt < NICK_WAIT_ATTEMPTS;
     }
 
     @Nullable String wantedNick() {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -79,6 +80,13 @@ public final class FreezableProxy implements AutoCloseable {
         }, "proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Drops every connection made so far, both ends at once, as a network failure does; new ones still work. */
+    public void cut() {
+        List<Socket> current = new ArrayList<>(sockets);
+        sockets.removeAll(current);
+        current.forEach(FreezableProxy::closeQuietly);
     }
 
     @Override

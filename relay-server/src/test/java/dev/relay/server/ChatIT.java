@@ -78,6 +78,42 @@ class ChatIT {
     }
 
     @Test
+    void aClientArrivesAsItselfInSeveralRoomsAndASilentOneBecomesAGuest() {
+        start();
+        TestClient carol = TestClient.line(server.port());
+        open.add(carol);
+        carol.send("/hello nick=carol rooms=dev,ops");
+        assertThat(carol.read().args()).containsExactly("carol", "dev");
+        assertThat(carol.read().kind()).isEqualTo(Kind.SERVER);
+        assertThat(carol.readLine()).isEqualTo("JOIN dev carol");
+        assertThat(carol.readLine()).isEqualTo("JOIN ops carol");
+
+        long before = System.nanoTime();
+        TestClient silent = TestClient.line(server.port());
+        open.add(silent);
+        ServerLine welcome = silent.read();
+        assertThat(welcome.kind()).isEqualTo(Kind.WELCOME);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - before))
+                .as("welcomed once the arrival window is over").isGreaterThanOrEqualTo(
+                        dev.relay.core.chat.ChatLimits.DEFAULT_ARRIVAL_WINDOW);
+        assertThat(welcome.arg(1)).isEqualTo("lobby");
+
+        TestClient taken = TestClient.line(server.port());
+        open.add(taken);
+        taken.send("/hello nick=Carol rooms=ops");
+        assertThat(taken.readLine()).isEqualTo("ERR nick-taken The nick Carol is taken");
+        taken.send("/hello nick=dave rooms=ops");
+        assertThat(taken.read().args()).containsExactly("dave", "ops");
+        assertThat(carol.readLine()).as("ops heard nothing of the refused arrival").isEqualTo("JOIN ops dave");
+
+        carol.send("/switch ops");
+        carol.send("in ops");
+        assertThat(taken.readUntil(Kind.MSG)).hasToString("MSG ops carol in ops");
+        carol.close();
+        assertThat(taken.readLine()).isEqualTo("QUIT ops carol connection closed");
+    }
+
+    @Test
     void roomsAreIsolated() {
         start();
         TestClient alice = connect("alice");
@@ -200,8 +236,8 @@ class ChatIT {
         assertThat(alice.read().kind()).isEqualTo(Kind.WELCOME);
         TestClient bob = TestClient.length(server.port()); // after alice is in, so alice sees bob join
         open.add(bob);
-        bob.readUntil(Kind.WELCOME);
-        alice.readUntil(Kind.JOIN);
+        String bobNick = bob.readUntil(Kind.WELCOME).arg(0);
+        alice.readUntil(line -> line.kind() == Kind.JOIN && line.arg(1).equals(bobNick));
         alice.send("/nick alice");
         alice.readUntil(Kind.NICK);
         bob.readUntil(Kind.NICK);
