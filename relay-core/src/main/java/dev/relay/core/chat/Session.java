@@ -26,6 +26,8 @@ public final class Session {
      * published on every change, so readers on other threads never see one half made.
      */
     private volatile LinkedHashMap<String, Room> rooms = new LinkedHashMap<>();
+    /** The last entry of {@link #rooms}, kept at hand: it is read for every chat line. */
+    private volatile @Nullable Room current;
 
     Session(Channel channel, String nick) {
         this.channel = channel;
@@ -55,10 +57,6 @@ public final class Session {
      * or torn down; a session is otherwise always in at least one room.
      */
     public @Nullable Room room() {
-        Room current = null;
-        for (Room room : rooms.values()) {
-            current = room; // the last entry
-        }
         return current;
     }
 
@@ -87,6 +85,7 @@ public final class Session {
         next.remove(room.name());
         next.put(room.name(), room);
         rooms = next;
+        current = room;
     }
 
     /** Takes {@code room} out of the set; the current room is then the most recently current one left. */
@@ -94,12 +93,18 @@ public final class Session {
         LinkedHashMap<String, Room> next = new LinkedHashMap<>(rooms);
         next.remove(room.name());
         rooms = next;
+        Room last = null;
+        for (Room left : next.values()) {
+            last = left;
+        }
+        current = last;
     }
 
     /** Empties the room set and returns what it held, most recently current last. Event loop only. */
     List<Room> removeAll() {
         List<Room> all = new ArrayList<>(rooms.values());
         rooms = new LinkedHashMap<>();
+        current = null;
         return Collections.unmodifiableList(all);
     }
 
