@@ -103,6 +103,19 @@ class ServerJarIT {
         }
     }
 
+    /** MainTest has every message; this is the jar's own main saying them, with the exit code. */
+    @Test
+    void aBadValueIsOneLineNamingItsOptionAndExitCode2() throws Exception {
+        Process zero = launch("--max-frame-length", "0");
+        assertThat(output(zero)).isEqualTo(
+                "relay-server: --max-frame-length must be between 1 and 2147483639 bytes, not 0" + System.lineSeparator());
+        assertThat(zero.exitValue()).isEqualTo(2);
+        Process negative = launch("--idle-timeout-ms", "-1");
+        assertThat(output(negative)).isEqualTo(
+                "relay-server: --idle-timeout-ms must be between 0 (off) and 86400000 ms, not -1" + System.lineSeparator());
+        assertThat(negative.exitValue()).isEqualTo(2);
+    }
+
     @Test
     void anUnknownHostIsOneLineAndExitCode1(@TempDir Path dir) throws Exception {
         // The JVM resolves from this file alone, so the lookup stays on this machine and fails for sure.
