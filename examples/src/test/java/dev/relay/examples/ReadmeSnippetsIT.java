@@ -5,22 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.examples.ReadmeSnippets.Snippet;
+import dev.relay.testing.ProcessOutput;
 import dev.relay.testing.TestClient;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +41,7 @@ class ReadmeSnippetsIT {
                 bob.send("hello from the README");
                 assertThat(alice.readUntil(Kind.MSG).text()).isEqualTo("hello from the README");
                 server.process.destroy(); // SIGTERM
-                assertThat(alice.readUntilClosed()).as("what alice read last; output %s", server.output)
+                assertThat(alice.readUntilClosed()).as("what alice read last; output %s", server.output.lines())
                         .endsWith("BYE Server shutting down");
                 assertThat(bob.readUntilClosed()).as("what bob read last").endsWith("BYE Server shutting down");
             }
@@ -89,14 +84,11 @@ class ReadmeSnippetsIT {
     /** A README snippet compiled into {@code classes} and running as {@code java -cp ... ClassName}. */
     private static final class SnippetProcess implements AutoCloseable {
         final Process process;
-        final List<String> output = new CopyOnWriteArrayList<>();
-        private final CompletableFuture<Integer> port = new CompletableFuture<>();
+        final ProcessOutput output;
 
         private SnippetProcess(Process process) {
             this.process = process;
-            Thread reader = new Thread(this::read, "snippet-output");
-            reader.setDaemon(true);
-            reader.start();
+            this.output = ProcessOutput.read(process, PORT);
         }
 
         static SnippetProcess start(String className, Path classes) throws IOException {
@@ -116,32 +108,12 @@ class ReadmeSnippetsIT {
 
         /** The port the snippet printed. */
         int port() throws Exception {
-            try {
-                return port.get(20, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("the snippet printed no port; its output: " + output, e);
-            }
+            return Integer.parseInt(output.firstMatch().get(20, TimeUnit.SECONDS));
         }
 
         int exitCode() throws InterruptedException {
-            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; output: %s", output).isTrue();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; output: %s", output.lines()).isTrue();
             return process.exitValue();
-        }
-
-        private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    output.add(line);
-                    Matcher m = PORT.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone, and its streams with it
-            } finally {
-                port.completeExceptionally(new IllegalStateException("the snippet exited"));
-            }
         }
 
         @Override
