@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's two servers, compiled from the README and run in a JVM of their own as a reader would
- * run them: each serves on the port it prints, and SIGTERM (what Ctrl-C also ends in) stops it cleanly,
- * the chat server telling its clients {@code BYE Server shutting down} first.
+ * The README's servers, compiled from the README and run in a JVM of their own as a reader would run
+ * them: each serves on the port it prints, and SIGTERM (as Ctrl-C) stops it cleanly, the chat server
+ * telling its clients {@code BYE Server shutting down} first.
  */
 @Timeout(60)
 class ReadmeSnippetsIT {
@@ -46,6 +46,21 @@ class ReadmeSnippetsIT {
                 assertThat(bob.readUntilClosed()).as("what bob read last").endsWith("BYE Server shutting down");
             }
             assertThat(server.exitCode()).isEqualTo(143); // 128 + SIGTERM: the hook finished, nothing threw
+        }
+    }
+
+    @Test
+    void theHandlerOfThePipelineCustomizerSeesEveryConnection(@TempDir Path classes) throws Exception {
+        try (SnippetProcess server = SnippetProcess.start("LoggingChatServer", classes)) {
+            try (TestClient alice = TestClient.line(server.port())) {
+                alice.readUntil(Kind.WELCOME); // the chat handler still runs behind it
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> server.output.lines().stream().anyMatch(line -> line.startsWith("connected: /127.0.0.1:")));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.output.lines().stream().anyMatch(line -> line.startsWith("gone: /127.0.0.1:")));
+            server.process.destroy();
+            assertThat(server.exitCode()).isEqualTo(143);
         }
     }
 
