@@ -1,10 +1,13 @@
 package dev.relay.server;
 
+import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.SlowConsumerPolicy;
 import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.ChatLimits;
+import dev.relay.core.chat.Names;
 import dev.relay.core.codec.Framing;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +25,9 @@ import picocli.CommandLine.Option;
         description = "Runs a chat relay: every line a client sends goes to the others in its room.%n"
                 + "Connect with `nc HOST PORT` and type /help.%n",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:--help or --version", "1:could not start (e.g. port in use)", "2:bad option",
+        exitCodeList = {"0:--help or --version",
+                "1:could not start (port in use, unknown host, not an address of this machine)",
+                "2:bad option or value",
                 "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class Main implements Callable<Integer> {
 
@@ -43,8 +48,9 @@ public final class Main implements Callable<Integer> {
     Framing framing = Framing.LINE;
 
     @Option(names = "--max-frame-length", paramLabel = "BYTES",
-            description = "Largest message accepted, in bytes (default: 8192 for line, 1048576 for length).")
-    int maxFrameLength;
+            description = "Largest message accepted, 1 to " + Framing.MAX_FRAME_LENGTH_LIMIT
+                    + " bytes (default: 8192 for line, 1048576 for length).")
+    @Nullable Integer maxFrameLength; // null: the framing's default
 
     @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
             description = "Soft limit: bytes queued for one client that it has not read; a client above it for "
@@ -54,17 +60,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-pending-bytes-hard", paramLabel = "BYTES",
             description = "Hard limit: a client with more than this queued is slow at once "
                     + "(default: 67108864, or the soft limit if higher).")
-    long maxPendingBytesHard;
+    @Nullable Long maxPendingBytesHard; // null: the default
 
     @Option(names = "--slow-consumer-grace-ms", paramLabel = "MILLIS",
-            description = "How long a client may stay above the soft limit (default: ${DEFAULT-VALUE}).")
+            description = "How long a client may stay above the soft limit; 0: slow at once "
+                    + "(default: ${DEFAULT-VALUE}).")
     long slowConsumerGraceMillis = RelayServerConfig.DEFAULT_SLOW_CONSUMER_GRACE.toMillis();
 
     @Option(names = "--max-pending-total", paramLabel = "BYTES",
             description = "Memory budget for everything clients make the server hold (queued output, unfinished "
                     + "input); before it is reached the connections holding the most are closed (default: half "
                     + "the JVM's max direct memory, which is -Xmx unless -XX:MaxDirectMemorySize says otherwise).")
-    long maxPendingTotal;
+    @Nullable Long maxPendingTotal; // null: derived from the JVM
 
     @Option(names = "--slow-consumer", paramLabel = "disconnect|drop",
             description = "What happens to a slow client: disconnect it (the room sees why) "
@@ -72,12 +79,13 @@ public final class Main implements Callable<Integer> {
     String slowConsumer = "disconnect";
 
     @Option(names = "--drain-timeout-ms", paramLabel = "MILLIS",
-            description = "On shutdown, how long to wait for queued messages to reach clients (default: ${DEFAULT-VALUE}).")
+            description = "On shutdown, how long to wait for queued messages to reach clients; 0: do not wait "
+                    + "(default: ${DEFAULT-VALUE}).")
     long drainTimeoutMillis = RelayServerConfig.DEFAULT_DRAIN_TIMEOUT.toMillis();
 
     @Option(names = "--close-timeout-ms", paramLabel = "MILLIS",
             description = "After BYE (/quit, idle), how long to wait for the client to read it before closing "
-                    + "anyway (default: ${DEFAULT-VALUE}).")
+                    + "anyway; 0: do not wait (default: ${DEFAULT-VALUE}).")
     long closeTimeoutMillis = ChatLimits.DEFAULT_CLOSE_TIMEOUT.toMillis();
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Open connections allowed in total (default: ${DEFAULT-VALUE}).")
@@ -141,17 +149,18 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        checkOptions();
         RelayServerConfig config = RelayServerConfig.builder()
                 .host(host)
                 .port(port)
                 .framing(framing)
-                .maxFrameLength(maxFrameLength)
+                .maxFrameLength(maxFrameLength != null ? maxFrameLength : framing.defaultMaxFrameLength())
                 .defaultRoom(defaultRoom)
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
                 .maxPendingBytes(maxPendingBytes)
                 .slowConsumerGrace(millis(slowConsumerGraceMillis))
-                .maxPendingTotal(maxPendingTotal)
+                .maxPendingTotal(maxPendingTotal != null ? maxPendingTotal : SlowConsumerGuard.defaultMaxPendingTotal())
                 .drainTimeout(millis(drainTimeoutMillis))
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerIp)
@@ -161,7 +170,7 @@ public final class Main implements Callable<Integer> {
                         millis(arrivalWindowMillis)))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
-        if (maxPendingBytesHard != 0) {
+        if (maxPendingBytesHard != null) {
             config = config.toBuilder().maxPendingBytesHard(maxPendingBytesHard).build();
         }
         RelayServer server = new RelayServer(config).start();
@@ -170,9 +179,59 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    /** The config's builder checks the range, with the one message each duration has. */
     private static java.time.Duration millis(long millis) {
         return java.time.Duration.ofMillis(millis);
+    }
+
+    /**
+     * Every value against what its option accepts, before the config's builder sees it: a bad one is one
+     * line that names the option and its range, in the option's own unit (exit 2).
+     */
+    private void checkOptions() {
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("--host must not be blank");
+        }
+        CommandLines.checkRange("--port", port, 0, "any free port", 65535, "");
+        if (maxFrameLength != null) {
+            CommandLines.checkRange("--max-frame-length", maxFrameLength, 1, null, Framing.MAX_FRAME_LENGTH_LIMIT, "bytes");
+        }
+        CommandLines.checkRange("--max-pending-bytes", maxPendingBytes, RelayServerConfig.MIN_MAX_PENDING_BYTES, null,
+                Long.MAX_VALUE, "bytes");
+        if (maxPendingBytesHard != null) {
+            CommandLines.checkRange("--max-pending-bytes-hard", maxPendingBytesHard,
+                    RelayServerConfig.MIN_MAX_PENDING_BYTES, null, Long.MAX_VALUE, "bytes");
+            if (maxPendingBytesHard < maxPendingBytes) {
+                throw new IllegalArgumentException("--max-pending-bytes-hard must be at least --max-pending-bytes ("
+                        + maxPendingBytes + " bytes), not " + maxPendingBytesHard);
+            }
+        }
+        if (maxPendingTotal != null) {
+            CommandLines.checkRange("--max-pending-total", maxPendingTotal, RelayServerConfig.MIN_MAX_PENDING_TOTAL, null,
+                    Long.MAX_VALUE, "bytes");
+        }
+        CommandLines.checkRange("--slow-consumer-grace-ms", slowConsumerGraceMillis, 0, "slow at once",
+                RelayServerConfig.MAX_SLOW_CONSUMER_GRACE.toMillis(), "ms");
+        CommandLines.checkRange("--drain-timeout-ms", drainTimeoutMillis, 0, "do not wait",
+                RelayServerConfig.MAX_DRAIN_TIMEOUT.toMillis(), "ms");
+        CommandLines.checkRange("--close-timeout-ms", closeTimeoutMillis, 0, "do not wait",
+                ChatLimits.MAX_CLOSE_TIMEOUT.toMillis(), "ms");
+        CommandLines.checkRange("--max-connections", maxConnections, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--max-connections-per-ip", maxConnectionsPerIp, 0, "no cap", Long.MAX_VALUE, "");
+        CommandLines.checkRange("--rate", rate, 0, "no limit", Long.MAX_VALUE, "");
+        CommandLines.checkRange("--burst", burst, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--idle-timeout-ms", idleTimeoutMillis, 0, "off",
+                RelayServerConfig.MAX_IDLE_TIMEOUT.toMillis(), "ms");
+        CommandLines.checkRange("--max-rooms", maxRooms, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--max-room-members", maxRoomMembers, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--max-rooms-per-connection", maxRoomsPerConnection, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--arrival-window-ms", arrivalWindowMillis, 0, "guests at once",
+                ChatLimits.MAX_ARRIVAL_WINDOW.toMillis(), "ms");
+        String roomProblem = Names.roomProblem(Names.normalizeRoom(defaultRoom));
+        if (roomProblem != null) {
+            throw new IllegalArgumentException("--default-room must be a room name, not '" + defaultRoom + "': "
+                    + roomProblem);
+        }
+        CommandLines.checkRange("--io-threads", ioThreads, 0, "2 per core", Long.MAX_VALUE, "");
     }
 
     private static SlowConsumerPolicy slowConsumerPolicy(String name) {

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -132,11 +133,9 @@ public final class RelayServer implements AutoCloseable {
                 shutdownGroups();
                 state = State.CLOSED;
                 closed.countDown();
-                throw new RelayServerException("cannot listen on " + config.host() + ':' + config.port()
-                        + ": " + describe(e), e);
+                throw new RelayServerException("cannot listen on " + host() + ':' + config.port() + ": " + describe(e), e);
             }
-            String host = config.host().indexOf(':') >= 0 ? '[' + config.host() + ']' : config.host();
-            log.info("Relay listening on {}:{} ({}, {} transport, memory budget {} MiB)", host, port(), codec, transport,
+            log.info("Relay listening on {}:{} ({}, {} transport, memory budget {} MiB)", host(), port(), codec, transport,
                     rooms.guard().maxPendingTotal() >> 20);
             return this;
         }
@@ -313,10 +312,19 @@ public final class RelayServer implements AutoCloseable {
                 : group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** The configured host as it goes before {@code :port}: an IPv6 address in brackets. */
+    private String host() {
+        return config.host().indexOf(':') >= 0 ? '[' + config.host() + ']' : config.host();
+    }
+
+    /** Why a bind failed, for an operator: the system's words, or what a bare exception means. */
     private static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+        }
+        if (root instanceof UnresolvedAddressException) { // the host name did not resolve (NIO and epoll alike)
+            return "unknown host";
         }
         String message = root.getMessage();
         if (message == null) {
@@ -324,7 +332,9 @@ public final class RelayServer implements AutoCloseable {
         }
         // Native transport messages read "bind(..) failed with error(-98): Address already in use".
         int colon = message.lastIndexOf(": ");
-        return colon >= 0 ? message.substring(colon + 2) : message;
+        String reason = colon >= 0 ? message.substring(colon + 2) : message;
+        // EADDRNOTAVAIL: a valid address, but no interface here has it
+        return reason.equals("Cannot assign requested address") ? reason + " (not an address of this machine)" : reason;
     }
 
     @Override

@@ -78,6 +78,10 @@ public record RelayServerConfig(
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
     public static final long DEFAULT_MAX_PENDING_BYTES_HARD = SlowConsumerGuard.DEFAULT_MAX_PENDING_BYTES_HARD;
+    /** The smallest limit per client accepted, soft or hard. */
+    public static final long MIN_MAX_PENDING_BYTES = 1024;
+    /** The smallest memory budget accepted. */
+    public static final long MIN_MAX_PENDING_TOTAL = 1024 * 1024;
     public static final Duration DEFAULT_SLOW_CONSUMER_GRACE = SlowConsumerGuard.DEFAULT_GRACE;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
     /** The longest drain timeout accepted. */
@@ -335,15 +339,15 @@ public record RelayServerConfig(
         }
 
         static void checkMaxPendingBytes(long bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("max pending bytes must be at least 1024: " + bytes);
+            if (bytes < MIN_MAX_PENDING_BYTES) {
+                throw new IllegalArgumentException("max pending bytes must be at least " + MIN_MAX_PENDING_BYTES + ": " + bytes);
             }
         }
 
         static void checkMaxPendingTotal(long bytes) {
-            if (bytes < 1024 * 1024) {
-                throw new IllegalArgumentException("max pending total must be at least 1048576 (1 MiB), or 0 for "
-                        + "the default: " + bytes);
+            if (bytes < MIN_MAX_PENDING_TOTAL) {
+                throw new IllegalArgumentException("max pending total must be at least " + MIN_MAX_PENDING_TOTAL
+                        + " (1 MiB), or 0 for the default: " + bytes);
             }
         }
 

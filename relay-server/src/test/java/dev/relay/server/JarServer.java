@@ -2,18 +2,14 @@ package dev.relay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import dev.relay.testing.ProcessOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,8 +22,8 @@ final class JarServer implements AutoCloseable {
     private static final Path JAR = Path.of("target", "relay-server.jar");
 
     private final Process process;
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final ProcessOutput log;
+    private final CompletableFuture<Integer> port;
 
     private JarServer(List<String> jvmOptions, List<String> args) throws IOException {
         assertThat(JAR).as("built by the package phase").exists();
@@ -37,9 +33,8 @@ final class JarServer implements AutoCloseable {
         command.addAll(List.of("-jar", JAR.toString(), "--host", "127.0.0.1", "--port", "0"));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true).start(); // RELAY_LOG_LEVEL passes through
-        Thread reader = new Thread(this::readLog, "jar-log");
-        reader.setDaemon(true);
-        reader.start();
+        log = ProcessOutput.read(process, LISTENING);
+        port = log.firstMatch().thenApply(Integer::parseInt);
     }
 
     /** Starts the jar with {@code jvmOptions} and {@code args} (after {@code --host 127.0.0.1 --port 0}); returns once it listens. */
@@ -50,7 +45,7 @@ final class JarServer implements AutoCloseable {
             return server;
         } catch (Exception e) {
             server.close();
-            throw new AssertionError("the jar did not start listening; its log: " + server.log, e);
+            throw new AssertionError("the jar did not start listening; its log: " + server.log(), e);
         }
     }
 
@@ -64,36 +59,20 @@ final class JarServer implements AutoCloseable {
 
     /** Every line the server logged so far. */
     List<String> log() {
-        return List.copyOf(log);
+        return log.lines();
     }
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
     int terminate(long timeout, TimeUnit unit) throws InterruptedException {
         process.destroy();
-        assertThat(process.waitFor(timeout, unit)).as("exited within %d %s; log: %s", timeout, unit, log).isTrue();
+        assertThat(process.waitFor(timeout, unit)).as("exited within %d %s; log: %s", timeout, unit, log()).isTrue();
         return process.exitValue();
-    }
-
-    private void readLog() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                log.add(line);
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            port.completeExceptionally(new IllegalStateException("the server exited"));
-        }
     }
 
     /** Keeps the server's log in {@code target/} for a look after a failure. */
     void saveLog(String name) {
         try {
-            java.nio.file.Files.write(Path.of("target", name + ".log"), log);
+            java.nio.file.Files.write(Path.of("target", name + ".log"), log());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

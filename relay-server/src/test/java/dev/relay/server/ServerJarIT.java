@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as an operator starts it: {@code java -jar relay-server/target/relay-server.jar ...}. */
 @Timeout(60)
@@ -34,9 +35,15 @@ class ServerJarIT {
     }
 
     private Process launch(String... args) throws IOException {
+        return launch(List.of(), args);
+    }
+
+    private Process launch(List<String> jvmOptions, String... args) throws IOException {
         assertThat(JAR).as("built by the package phase").exists();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         processes.add(process);
@@ -94,6 +101,29 @@ class ServerJarIT {
             assertThat(bad.exitValue()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(text.strip()).as(String.join(" ", args)).startsWith("relay-server: ").doesNotContain("\n", "\tat ");
         }
+    }
+
+    /** MainTest has every message; this is the jar's own main saying them, with the exit code. */
+    @Test
+    void aBadValueIsOneLineNamingItsOptionAndExitCode2() throws Exception {
+        Process zero = launch("--max-frame-length", "0");
+        assertThat(output(zero)).isEqualTo(
+                "relay-server: --max-frame-length must be between 1 and 2147483639 bytes, not 0" + System.lineSeparator());
+        assertThat(zero.exitValue()).isEqualTo(2);
+        Process negative = launch("--idle-timeout-ms", "-1");
+        assertThat(output(negative)).isEqualTo(
+                "relay-server: --idle-timeout-ms must be between 0 (off) and 86400000 ms, not -1" + System.lineSeparator());
+        assertThat(negative.exitValue()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownHostIsOneLineAndExitCode1(@TempDir Path dir) throws Exception {
+        // The JVM resolves from this file alone, so the lookup stays on this machine and fails for sure.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
+        Process unknown = launch(List.of("-Djdk.net.hosts.file=" + hosts), "--host", "nosuch.invalid", "--port", "7777");
+        assertThat(output(unknown)).isEqualTo(
+                "relay-server: cannot listen on nosuch.invalid:7777: unknown host" + System.lineSeparator());
+        assertThat(unknown.exitValue()).isEqualTo(1);
     }
 
     @Test

@@ -3,11 +3,14 @@ package dev.relay.examples.bot;
 import dev.relay.client.RelayClient;
 import dev.relay.client.RelayClientConfig;
 import dev.relay.client.RelayEvent;
+import dev.relay.examples.ExampleArgs;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A bot on {@link RelayClient}: it sits in a room and greets everyone who joins it. It reconnects by
- * itself if the server goes away. Usage: {@code GreeterBot [HOST [PORT [ROOM]]]}.
+ * itself if the server goes away. Usage: {@code GreeterBot [HOST [PORT [ROOM]]]} (default localhost 7777 lobby).
  */
 public final class GreeterBot implements AutoCloseable {
 
@@ -28,7 +31,7 @@ public final class GreeterBot implements AutoCloseable {
     }
 
     /** Connects; returns when the bot is in its room. */
-    public GreeterBot start() throws Exception {
+    public GreeterBot start() throws InterruptedException, ExecutionException, TimeoutException {
         try {
             client.connect().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -43,11 +46,19 @@ public final class GreeterBot implements AutoCloseable {
         client.close();
     }
 
-    public static void main(String[] args) throws Exception {
-        String host = args.length > 0 ? args[0] : "localhost";
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 7777;
-        String room = args.length > 2 ? args[2] : "lobby";
-        GreeterBot bot = new GreeterBot(host, port, room).start();
+    public static void main(String[] args) throws InterruptedException {
+        ExampleArgs cli = ExampleArgs.parse("GreeterBot", "[HOST [PORT [ROOM]]]  (default localhost 7777 lobby)", 3, args);
+        String host = cli.get(0, "localhost");
+        int port = cli.port(1, 7777);
+        String room = cli.get(2, "lobby");
+        GreeterBot bot;
+        try {
+            bot = new GreeterBot(host, port, room).start();
+        } catch (ExecutionException e) { // "cannot connect to localhost:7777: Connection refused", a bad room...
+            throw cli.cannotStart(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw cli.cannotStart("no welcome from " + host + ":" + port + " within 10 s");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(bot::close));
         System.out.println("greeter is in #" + room + " on " + host + ":" + port + "; Ctrl-C to stop");
         Thread.currentThread().join(); // until Ctrl-C

@@ -4,6 +4,7 @@ import dev.relay.core.RoomRegistry;
 import dev.relay.core.codec.FrameCodec;
 import dev.relay.core.codec.Framing;
 import dev.relay.core.handler.BroadcastHandler;
+import dev.relay.examples.ExampleArgs;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,7 +17,8 @@ import java.net.InetSocketAddress;
 
 /**
  * relay-core in an app's own Netty server, without the chat protocol: every length-prefixed frame a
- * client sends reaches every other client byte for byte. The README's "Embed relay-core" snippet.
+ * client sends reaches every other client byte for byte: the README's "Embed relay-core" server as a class
+ * to start and close. Usage: {@code RawRelay [PORT]} (default 7778; 0 picks a free one).
  */
 public final class RawRelay implements AutoCloseable {
 
@@ -63,7 +65,16 @@ public final class RawRelay implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        RawRelay relay = new RawRelay(args.length > 0 ? Integer.parseInt(args[0]) : 7778);
+        ExampleArgs cli = ExampleArgs.parse("RawRelay", "[PORT]  (default 7778; 0 picks a free one)", 1, args);
+        int port = cli.port(0, 7778);
+        RawRelay relay;
+        try {
+            relay = new RawRelay(port);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // what bind() failed with, e.g. java.net.BindException: Address already in use
+            throw cli.cannotStart("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(relay::close));
         System.out.println("Raw relay (length framing) on port " + relay.port());
         relay.serverChannel.closeFuture().sync();

@@ -1,0 +1,63 @@
+package dev.relay.examples;
+
+/**
+ * The command line of an example's {@code main}: optional positional arguments, {@code --help}, and one
+ * line on stderr instead of a stack trace. A bad argument exits 2; an example that cannot start (port in
+ * use, no server to connect to) exits 1.
+ */
+public final class ExampleArgs {
+
+    private final String name;
+    private final String[] args;
+
+    private ExampleArgs(String name, String[] args) {
+        this.name = name;
+        this.args = args;
+    }
+
+    /**
+     * The arguments of program {@code name}, which takes at most {@code max} of them as {@code usage}
+     * shows; prints the usage and exits after {@code --help} (0), or says so with too many arguments (2).
+     */
+    public static ExampleArgs parse(String name, String usage, int max, String... args) {
+        ExampleArgs parsed = new ExampleArgs(name, args);
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("usage: " + name + " " + usage);
+            System.exit(0);
+        }
+        if (args.length > max) {
+            throw parsed.exit(2, "too many arguments");
+        }
+        return parsed;
+    }
+
+    /** Argument {@code index}, or {@code otherwise} if there are fewer. */
+    public String get(int index, String otherwise) {
+        return index < args.length ? args[index] : otherwise;
+    }
+
+    /** Argument {@code index} as a port (0 to 65535), or {@code otherwise} if there are fewer arguments. */
+    public int port(int index, int otherwise) {
+        String text = get(index, String.valueOf(otherwise));
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw exit(2, "PORT must be a number from 0 to 65535, not '" + text + "'");
+    }
+
+    /** Says in one line why the program could not start, and exits 1. */
+    public RuntimeException cannotStart(String why) {
+        throw exit(1, why);
+    }
+
+    private RuntimeException exit(int code, String message) {
+        System.err.println(name + ": " + message + (code == 2 ? " (see --help)" : ""));
+        System.exit(code);
+        return new IllegalStateException("exited"); // not reached: lets callers write `throw exit(...)`
+    }
+}
