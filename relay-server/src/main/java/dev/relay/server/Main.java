@@ -122,7 +122,7 @@ public final class Main implements Callable<Integer> {
     long arrivalWindowMillis = ChatLimits.DEFAULT_ARRIVAL_WINDOW.toMillis();
 
     @Option(names = "--default-room", paramLabel = "ROOM",
-            description = "Room every connection starts in (default: ${DEFAULT-VALUE}).")
+            description = "Room a connection starts in when its /hello names none, or it sends none (default: ${DEFAULT-VALUE}).")
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
 
     @Option(names = "--io-threads", paramLabel = "N",
