@@ -123,8 +123,9 @@ public final class RelayClient implements AutoCloseable {
     /**
      * Connects and sets up the session. The future completes once the server has welcomed the client
      * and the configured nick and room are taken; it fails with {@link RelayClientException} if the
-     * server cannot be reached, refuses the nick or room, or does not answer within the connect
-     * timeout. Calling it again returns the same outcome.
+     * server cannot be reached, refuses the nick or room, speaks the other framing (said at its first
+     * bytes, naming the framing to use), or does not answer within the connect timeout. Calling it
+     * again returns the same outcome.
      */
     public CompletableFuture<Void> connect() {
         boolean queued = onLoop(() -> {
