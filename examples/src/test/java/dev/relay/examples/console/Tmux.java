@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +20,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A private tmux server (its own socket, no user configuration) for driving the console jar on a real
+ * A private tmux server (its own socket in its own temporary directory, no user configuration) for driving the console jar on a real
  * terminal: start a pane, type into it, read its screen. Panes stay on screen after the console
  * exits, and say its exit status, so a test can read both. Closing kills the server and all it runs.
  */
@@ -31,13 +30,16 @@ final class Tmux implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** What the pane shows when the console has exited, before its status and a "]". */
     private static final String EXIT = "[console exited with status ";
-    private static final AtomicInteger SERVERS = new AtomicInteger();
 
-    private final String socket = "relay-it-" + ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet();
+    /** Holds the server's socket and configuration; removed on close. */
+    private final Path directory;
+    private final Path socket;
     private final Path config;
 
-    private Tmux(Path config) {
-        this.config = config;
+    private Tmux(Path directory) {
+        this.directory = directory;
+        this.socket = directory.resolve("socket");
+        this.config = directory.resolve("tmux.conf");
     }
 
     /**
@@ -60,14 +62,14 @@ final class Tmux implements AutoCloseable {
             throw new AssertionError("These tests drive the console on a terminal and need tmux on the PATH"
                     + " (apt-get install tmux); set RELAY_SKIP_TMUX=1 to skip them");
         }
-        Path config = Files.createTempFile("relay-tmux", ".conf");
-        Files.writeString(config, "set -g history-limit 1000\n");
-        return new Tmux(config);
+        Tmux tmux = new Tmux(Files.createTempDirectory("relay-tmux"));
+        Files.writeString(tmux.config, "set -g history-limit 1000\n");
+        return tmux;
     }
 
     /** Runs {@code tmux ARGS} against this server; its output. */
     String run(String... args) {
-        List<String> command = new ArrayList<>(List.of("tmux", "-L", socket, "-f", config.toString()));
+        List<String> command = new ArrayList<>(List.of("tmux", "-S", socket.toString(), "-f", config.toString()));
         command.addAll(Arrays.asList(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -112,6 +114,8 @@ final class Tmux implements AutoCloseable {
             // no sessions left: the server has ended by itself
         } finally {
             Files.deleteIfExists(config);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
         }
     }
 
