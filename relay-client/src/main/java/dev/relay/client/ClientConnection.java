@@ -393,6 +393,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         lostReason = rootMessage(cause);
         log.debug("Closing after an error", cause);
+        if (cause instanceof RelayClientException setupProblem && !welcomed && !reconnect) {
+            client.setupFailed(this, setupProblem); // e.g. a framing mismatch: the first connect fails with it at once
+        }
         ctx.close();
     }
 

@@ -138,8 +138,9 @@ public final class RelayClient implements AutoCloseable {
      * Connects and sets up the session. The future completes once the server has welcomed the client
      * under the configured nick in the configured rooms; it fails with {@link RelayClientException} if
      * the server cannot be reached, refuses the nick or a room (with the server's
-     * {@link RelayClientException#errorCode()}), or does not answer within the connect timeout. Calling
-     * it again returns the same outcome.
+     * {@link RelayClientException#errorCode()}), speaks the other framing (said at its first bytes,
+     * naming the framing to use), or does not answer within the connect timeout. Calling it again
+     * returns the same outcome.
      */
     public CompletableFuture<Void> connect() {
         boolean queued = onLoop(() -> {

@@ -8,8 +8,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Assembles a client connection's pipeline: {@code frameDecoder}, {@code frameEncoder},
- * {@code heartbeat} (when enabled, or once the server states an idle timeout), {@code connection}.
+ * Assembles a client connection's pipeline: {@code framingCheck} (until the server's first bytes),
+ * {@code frameDecoder}, {@code frameEncoder}, {@code heartbeat} (when enabled, or once the server states an
+ * idle timeout), {@code connection}.
  */
 final class RelayClientInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -27,6 +28,7 @@ final class RelayClientInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(FramingCheck.NAME, new FramingCheck(codec.framing()));
         codec.addTo(ch.pipeline(), "frameDecoder", "frameEncoder");
         long heartbeat = client.config().heartbeatInterval().toMillis();
         if (heartbeat > 0) {

@@ -122,14 +122,28 @@ class ConsoleIT {
         assertThat(alice.await(line -> line.contains("<bob>"))).endsWith("[#dev] <bob> hello alice ✓");
         alice.type("hi bob, this is the console");
         assertThat(bob.readUntil(Kind.MSG)).hasToString("MSG dev alice hi bob, this is the console");
+        assertThat(alice.await(line -> line.contains("<alice>")))
+                .matches("\\d\\d:\\d\\d:\\d\\d \\[#dev\\] <alice> hi bob, this is the console");
         alice.type("/me waves");
         assertThat(bob.readUntil(Kind.ACTION)).hasToString("ACTION dev alice waves");
+        assertThat(alice.await(line -> line.contains("* alice"))).endsWith("[#dev] * alice waves");
+        alice.type("/msg bob psst");
+        assertThat(bob.readUntil(Kind.PRIV)).hasToString("PRIV alice psst");
+        assertThat(alice.await(line -> line.contains("->"))).matches("\\d\\d:\\d\\d:\\d\\d -> \\*bob\\* psst");
+
         alice.type("/nick bob");
-        assertThat(alice.await(line -> line.contains("! "))).endsWith("! The nick bob is taken");
+        alice.type("/msg nobody hi");
+        alice.type("/ping");
+        assertThat(alice.await(line -> line.contains("-- pong")))
+                .matches("\\d\\d:\\d\\d:\\d\\d -- pong from 127\\.0\\.0\\.1:" + server.port() + " in \\d+\\.\\d ms");
+        assertThat(alice.seen).as("each error once, before the pong").filteredOn(line -> line.contains("! "))
+                .satisfiesExactly(taken -> assertThat(taken).endsWith("! The nick bob is taken"),
+                        nobody -> assertThat(nobody).endsWith("! No one here is called nobody"));
         alice.type("/who");
         assertThat(alice.await(line -> line.contains("-- in #dev"))).endsWith("-- in #dev: alice, bob");
         alice.type("/rooms");
         assertThat(alice.await(line -> line.contains("-- rooms"))).endsWith("-- rooms: #dev (2)");
+        assertThat(alice.seen).as("no escape codes without a terminal").noneMatch(line -> line.contains("\u001b"));
 
         alice.type("/QUIT see you");
         assertThat(alice.exitCode()).isZero();
@@ -142,10 +156,13 @@ class ConsoleIT {
         TestClient bob = TestClient.line(server.port());
         open.add(bob);
         bob.readUntil(Kind.WELCOME);
-        Console script = new Console("--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "script");
+        Console script = new Console("--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "script",
+                "--room", "lobby,dev", "--room", "qa");
         script.type("first");
         script.type("second");
         script.stdin.close(); // EOF, as at the end of a pipe
+        assertThat(script.await(line -> line.contains("-- connected"))).as("several rooms, the first current")
+                .endsWith(" as script in #lobby, #dev, #qa; talking in #lobby (type /help for commands, /quit to leave)");
         assertThat(script.exitCode()).isZero();
         assertThat(bob.readUntil(Kind.MSG)).hasToString("MSG lobby script first");
         assertThat(bob.readUntil(Kind.MSG)).hasToString("MSG lobby script second");
@@ -174,6 +191,7 @@ class ConsoleIT {
         }
         for (String[] args : List.of(
                 new String[] {"--host", "127.0.0.1", "--port", String.valueOf(port)},
+                new String[] {"--host", "nosuch.invalid"},
                 new String[] {"--port", "many"},
                 new String[] {"--nick", "9lives"})) {
             Process run = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
@@ -183,6 +201,9 @@ class ConsoleIT {
             String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(output).as(String.join(" ", args)).startsWith("relay-console: ").doesNotContain("\n", "\tat ");
             assertThat(run.exitValue()).as(String.join(" ", args)).isEqualTo(args[0].equals("--host") ? 1 : 2);
+            if (args[1].equals("nosuch.invalid")) {
+                assertThat(output).isEqualTo("relay-console: cannot connect to nosuch.invalid:7777: unknown host");
+            }
         }
     }
 }
