@@ -449,8 +449,8 @@ public final class RelayClient implements AutoCloseable {
         if (reconnected) {
             emit(new RelayEvent.Reconnected(nick, room, rooms));
         } else {
+            emit(new RelayEvent.Connected(nick, room, rooms)); // before connect() completes: the event is first
             firstConnect.complete(null);
-            emit(new RelayEvent.Connected(nick, room, rooms));
         }
         return true;
     }
