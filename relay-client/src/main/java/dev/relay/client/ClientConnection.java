@@ -66,6 +66,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private @Nullable String setupToken;
     /** How the arrival line has been cut down after refusals on a reconnect: 0 as wanted, 1 no nick, 2 neither. */
     private int fallback;
+    /** Events between the welcome and the end of setup, emitted after Connected/Reconnected. */
+    private final List<RelayEvent> early = new ArrayList<>();
     private String lostReason = "connection closed by the server";
 
     private static final class Pending {
@@ -158,33 +160,33 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 if (current != null && current.refusal == null) {
                     current.refusal = error;
                 }
-                client.emit(error);
+                report(error);
             }
             case CURRENT -> {
                 client.sawCurrent(line.arg(0));
-                client.emit(RelayEvent.of(line));
+                report(RelayEvent.of(line));
             }
             case LEAVE -> {
                 client.sawLeave(line.arg(0), line.arg(1));
-                client.emit(RelayEvent.of(line));
+                report(RelayEvent.of(line));
             }
             case NICK -> {
                 client.sawNick(line.arg(1), line.arg(2));
-                client.emit(RelayEvent.of(line));
+                report(RelayEvent.of(line));
             }
             case JOIN -> {
                 client.sawJoin(line.arg(0), line.arg(1));
                 if (ready || !line.arg(1).equals(client.nick())) {
-                    client.emit(RelayEvent.of(line)); // this session's own rooms come in Connected/Reconnected
+                    report(RelayEvent.of(line)); // this session's own rooms come in Connected/Reconnected
                 }
             }
             case BYE -> {
                 lostReason = "the server said: " + line.text();
-                client.emit(RelayEvent.of(line));
+                report(RelayEvent.of(line));
             }
             // The end line comes before the PONG that closes a /who request: the list is out first.
-            case WHO, WHOEND, ROOMS, ROOMSEND -> lists.accept(line).forEach(client::emit);
-            default -> client.emit(RelayEvent.of(line));
+            case WHO, WHOEND, ROOMS, ROOMSEND -> lists.accept(line).forEach(this::report);
+            default -> report(RelayEvent.of(line));
         }
     }
 
@@ -197,6 +199,21 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Emits {@code event}, or holds it until the session is up if setup is still going on: what others
+     * said or did between the {@code WELCOME} and the end of setup comes after {@code Connected}.
+     */
+    private void report(@Nullable RelayEvent event) {
+        if (event == null) {
+            return;
+        }
+        if (ready || !welcomed) {
+            client.emit(event);
+        } else {
+            early.add(event);
+        }
+    }
+
     /** The end of setup: the session's rooms are all joined. */
     private void setupDone() {
         setupToken = null;
@@ -204,6 +221,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             setupTimeout.cancel(false);
         }
         ready = client.sessionReady(this, reconnect);
+        if (ready) {
+            early.forEach(client::emit);
+        }
+        early.clear();
     }
 
     /**

@@ -394,6 +394,29 @@ class RelayClientIT {
     }
 
     @Test
+    void whatOthersSayDuringSetupIsReportedAfterConnected() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            List<RelayEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RelayClient client = track(new RelayClient(config(fake.getLocalPort()).nick("alice").build(), events::add));
+            CompletableFuture<Void> connected = client.connect();
+            try (Socket server = fake.accept()) {
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("/hello nick=alice");
+                OutputStream out = server.getOutputStream();
+                out.write("WELCOME alice lobby Hi\nJOIN lobby alice\nJOIN lobby bob\nMSG lobby bob early\n"
+                        .getBytes(StandardCharsets.UTF_8));
+                String ping = in.readLine();
+                out.write(("PONG " + ping.substring(6) + "\n").getBytes(StandardCharsets.UTF_8));
+                connected.get(10, TimeUnit.SECONDS);
+                org.awaitility.Awaitility.await().until(() -> events.size() >= 3);
+                assertThat(events).containsExactly(new Connected("alice", "lobby", List.of("lobby")),
+                        new Joined("lobby", "bob"), new ChatMessage("lobby", "bob", "early"));
+            }
+        }
+    }
+
+    @Test
     void closingDuringSetupEndsQuietly() throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             EventRecorder events = new EventRecorder();
