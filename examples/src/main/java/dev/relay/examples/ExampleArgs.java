@@ -2,10 +2,25 @@ package dev.relay.examples;
 
 /**
  * The command line of an example's {@code main}: optional positional arguments, {@code --help}, and one
- * line on stderr instead of a stack trace. A bad argument exits 2; an example that cannot start (port in
- * use, no server to connect to) exits 1.
+ * line on stderr instead of a stack trace. A bad argument ends the program with 2; an example that
+ * cannot start (port in use, no server to connect to) with 1. It never exits the JVM itself: it throws
+ * {@link Exit}, which only the example's {@code main} turns into {@link System#exit}.
  */
 public final class ExampleArgs {
+
+    /** The program should end with {@link #code()}; its one line has been printed. */
+    public static final class Exit extends RuntimeException {
+        private final int code;
+
+        Exit(int code) {
+            super("exit " + code, null, false, false);
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
 
     private final String name;
     private final String[] args;
@@ -17,13 +32,13 @@ public final class ExampleArgs {
 
     /**
      * The arguments of program {@code name}, which takes at most {@code max} of them as {@code usage}
-     * shows; prints the usage and exits after {@code --help} (0), or says so with too many arguments (2).
+     * shows; prints the usage and ends (0) after {@code --help}, or says so with too many arguments (2).
      */
     public static ExampleArgs parse(String name, String usage, int max, String... args) {
         ExampleArgs parsed = new ExampleArgs(name, args);
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("usage: " + name + " " + usage);
-            System.exit(0);
+            throw new Exit(0);
         }
         if (args.length > max) {
             throw parsed.exit(2, "too many arguments");
@@ -50,14 +65,13 @@ public final class ExampleArgs {
         throw exit(2, "PORT must be a number from 0 to 65535, not '" + text + "'");
     }
 
-    /** Says in one line why the program could not start, and exits 1. */
-    public RuntimeException cannotStart(String why) {
-        throw exit(1, why);
+    /** Says in one line why the program could not start; the {@link Exit} ends it with 1. */
+    public Exit cannotStart(String why) {
+        return exit(1, why);
     }
 
-    private RuntimeException exit(int code, String message) {
+    private Exit exit(int code, String message) {
         System.err.println(name + ": " + message + (code == 2 ? " (see --help)" : ""));
-        System.exit(code);
-        return new IllegalStateException("exited"); // not reached: lets callers write `throw exit(...)`
+        return new Exit(code);
     }
 }

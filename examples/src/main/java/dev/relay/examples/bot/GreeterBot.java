@@ -47,6 +47,14 @@ public final class GreeterBot implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        try {
+            serve(args);
+        } catch (ExampleArgs.Exit exit) {
+            System.exit(exit.code());
+        }
+    }
+
+    private static void serve(String[] args) throws InterruptedException {
         ExampleArgs cli = ExampleArgs.parse("GreeterBot", "[HOST [PORT [ROOM]]]  (default localhost 7777 lobby)", 3, args);
         String host = cli.get(0, "localhost");
         int port = cli.port(1, 7777);

@@ -30,6 +30,14 @@ public final class EmbeddedChatServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        try {
+            serve(args);
+        } catch (ExampleArgs.Exit exit) {
+            System.exit(exit.code());
+        }
+    }
+
+    private static void serve(String[] args) throws InterruptedException {
         ExampleArgs cli = ExampleArgs.parse("EmbeddedChatServer", "[PORT]  (default 7777; 0 picks a free one)", 1, args);
         RelayServer server;
         try {

@@ -65,6 +65,14 @@ public final class RawRelay implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        try {
+            serve(args);
+        } catch (ExampleArgs.Exit exit) {
+            System.exit(exit.code());
+        }
+    }
+
+    private static void serve(String[] args) throws InterruptedException {
         ExampleArgs cli = ExampleArgs.parse("RawRelay", "[PORT]  (default 7778; 0 picks a free one)", 1, args);
         int port = cli.port(0, 7778);
         RawRelay relay;
