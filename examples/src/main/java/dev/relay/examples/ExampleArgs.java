@@ -22,6 +22,27 @@ public final class ExampleArgs {
         }
     }
 
+    /** An example's body: what its {@code main} runs. */
+    @FunctionalInterface
+    public interface Body {
+        void run(String[] args) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code body} and returns the code the program should end with: that of an {@link Exit} it
+     * threw (its line has been printed), or 0 when it returned. A {@code main} calls
+     * {@link System#exit} only for a code other than 0: after a normal return (the server was stopped by
+     * Ctrl-C) the JVM may be shutting down already, and {@code System.exit} would then wait forever.
+     */
+    public static int run(String[] args, Body body) throws InterruptedException {
+        try {
+            body.run(args);
+            return 0;
+        } catch (Exit exit) {
+            return exit.code();
+        }
+    }
+
     private final String name;
     private final String[] args;
 

@@ -47,10 +47,9 @@ public final class GreeterBot implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        try {
-            serve(args);
-        } catch (ExampleArgs.Exit exit) {
-            System.exit(exit.code());
+        int code = ExampleArgs.run(args, GreeterBot::serve);
+        if (code != 0) {
+            System.exit(code);
         }
     }
 

@@ -30,10 +30,9 @@ public final class EmbeddedChatServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        try {
-            serve(args);
-        } catch (ExampleArgs.Exit exit) {
-            System.exit(exit.code());
+        int code = ExampleArgs.run(args, EmbeddedChatServer::serve);
+        if (code != 0) {
+            System.exit(code);
         }
     }
 

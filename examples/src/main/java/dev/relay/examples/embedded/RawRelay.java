@@ -65,10 +65,9 @@ public final class RawRelay implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        try {
-            serve(args);
-        } catch (ExampleArgs.Exit exit) {
-            System.exit(exit.code());
+        int code = ExampleArgs.run(args, RawRelay::serve);
+        if (code != 0) {
+            System.exit(code);
         }
     }
 

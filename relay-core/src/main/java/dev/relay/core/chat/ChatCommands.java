@@ -203,9 +203,9 @@ final class ChatCommands {
             return;
         }
         if (line.charAt(0) != '/') {
-            say(ctx, session, session.room(), line);
+            say(session, session.room(), line);
         } else if (line.startsWith("//")) {
-            say(ctx, session, session.room(), line.substring(1));
+            say(session, session.room(), line.substring(1));
         } else {
             int space = line.indexOf(' ');
             String word = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
@@ -243,7 +243,7 @@ final class ChatCommands {
         }
     }
 
-    private void say(ChannelHandlerContext ctx, Session session, @Nullable Room room, String text) {
+    private void say(Session session, @Nullable Room room, String text) {
         if (room != null) {
             delivery.toRoom(room.name(), session.channel(), ServerLines.message(room.name(), session.nick(), text));
         }
@@ -258,7 +258,7 @@ final class ChatCommands {
         }
         Room room = memberRoom(ctx, session, rest.substring(0, space));
         if (room != null) {
-            say(ctx, session, room, text);
+            say(session, room, text);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.relay.core.chat;
 
-import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
 import dev.relay.core.codec.FrameCodec;
@@ -74,35 +73,34 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     private final RoomRegistry rooms;
     private final SessionRegistry sessions;
-    private final Delivery delivery;
-    private final String defaultRoom;
     private final ChatLimits limits;
     private final ChatCommands commands;
 
     /**
-     * @param defaultRoom the room a new connection joins; must follow the room name rules
+     * @param defaultRoom the room a guest starts in (and an arrival that names no rooms); must follow the
+     *                    room name rules
      */
     public ChatHandler(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, String defaultRoom) {
         this(rooms, sessions, delivery, defaultRoom, ChatLimits.DEFAULTS);
     }
 
     /**
-     * @param defaultRoom the room a new connection joins; must follow the room name rules
+     * @param defaultRoom the room a guest starts in (and an arrival that names no rooms); must follow the
+     *                    room name rules
      * @param limits      the room limits to enforce
      */
     public ChatHandler(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, String defaultRoom,
             ChatLimits limits) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.delivery = Objects.requireNonNull(delivery, "delivery");
         String problem = Names.roomProblem(defaultRoom);
         if (problem != null || !defaultRoom.equals(Names.normalizeRoom(defaultRoom))) {
             throw new IllegalArgumentException("bad default room '" + defaultRoom + "': "
                     + (problem != null ? problem : "use the lower-case name without '#'"));
         }
-        this.defaultRoom = defaultRoom;
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.commands = new ChatCommands(rooms, sessions, delivery, limits, defaultRoom);
+        this.commands = new ChatCommands(rooms, sessions, Objects.requireNonNull(delivery, "delivery"), limits,
+                defaultRoom);
     }
 
     /** A handler with its own registries and {@link LocalDelivery}, starting everyone in {@link #DEFAULT_ROOM}. */
