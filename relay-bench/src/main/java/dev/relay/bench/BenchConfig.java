@@ -8,12 +8,13 @@ import java.time.Duration;
  *
  * <p>Immutable and thread-safe.
  *
- * @param target             what to drive: {@code relay} (line framing), {@code relay-length}, or {@code nats}
+ * @param target             what to drive: {@code relay} (line framing), {@code relay-length}, {@code nats} or {@code redis} (pub/sub)
  * @param rate               messages per second per publisher; 0 for max rate (bounded by {@code window})
  * @param window             max-rate mode: messages a publisher may be ahead of its slowest reader or, in
  *                           {@link WindowMode#TOTAL}, of its readers on average
  * @param windowMode         max-rate mode: what {@code window} is held against (see {@link SendWindow})
  * @param connectConcurrency connections being set up at once
+ * @param guestArrival       relay targets: arrive as a guest and {@code /join}, not with the arrival line
  */
 record BenchConfig(
         String host,
@@ -31,14 +32,17 @@ record BenchConfig(
         Duration drainTimeout,
         int threads,
         int connectConcurrency,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        boolean guestArrival) {
 
     Wire wire() {
         return switch (target) {
-            case "relay" -> Wire.relayLines(size);
-            case "relay-length" -> Wire.relayLength();
+            case "relay" -> Wire.relayLines(size, guestArrival);
+            case "relay-length" -> Wire.relayLength(guestArrival);
             case "nats" -> Wire.nats();
-            default -> throw new IllegalArgumentException("unknown target '" + target + "': use relay, relay-length or nats");
+            case "redis" -> Wire.redis();
+            default -> throw new IllegalArgumentException(
+                    "unknown target '" + target + "': use relay, relay-length, nats or redis");
         };
     }
 

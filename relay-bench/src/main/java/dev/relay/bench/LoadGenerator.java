@@ -18,20 +18,20 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "relay-bench", mixinStandardHelpOptions = true, sortOptions = false, version = "relay-bench 0.1.0",
         description = {
-                "Drives a relay (or nats-server) with P publishers and S subscribers and measures delivered "
+                "Drives a relay (or nats-server, or redis-server) with P publishers and S subscribers and measures delivered "
                         + "messages/s, loss and latency percentiles.",
                 "Start the relay with --rate 0 (no per-connection message limit) and, for many "
                         + "connections from one machine, a raised --max-connections-per-ip."})
 public final class LoadGenerator implements Callable<Integer> {
 
-    @Option(names = "--target", paramLabel = "relay|relay-length|nats",
-            description = "Server protocol: our relay with line or length framing, or NATS (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", paramLabel = "relay|relay-length|nats|redis",
+            description = "Server protocol: our relay with line or length framing, NATS, or Redis pub/sub (RESP SUBSCRIBE/PUBLISH) (default: ${DEFAULT-VALUE}).")
     String target = "relay";
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Server address (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Server port (default: 7777 for the relay, 4222 for nats).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Server port (default: 7777 for the relay, 4222 for nats, 6379 for redis).")
     Integer port;
 
     @Option(names = {"-P", "--publishers"}, paramLabel = "N", description = "Publishing connections (default: ${DEFAULT-VALUE}).")
@@ -86,6 +86,11 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "Once every connection is ready, write the connect time in ms to this file (for scripts).")
     Path readyFile;
 
+    @Option(names = "--relay-arrival", paramLabel = "hello|guest",
+            description = "How relay connections come in: with the arrival line /hello rooms=ROOM (hello), or as a "
+                    + "guest in the lobby that then sends /join ROOM (guest); other targets have one way (default: ${DEFAULT-VALUE}).")
+    String relayArrival = "hello";
+
     @Option(names = "--no-native", negatable = false, description = "Use NIO even where epoll is available.")
     boolean noNative;
 
@@ -100,7 +105,7 @@ public final class LoadGenerator implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchConfig config = config();
         long inFlight = config.inFlightBytesPerReader();
-        if (!config.target().equals("nats") && config.rate() == 0 && inFlight > RELAY_DEFAULT_MAX_PENDING_HARD) {
+        if (config.target().startsWith("relay") && config.rate() == 0 && inFlight > RELAY_DEFAULT_MAX_PENDING_HARD) {
             System.err.printf(Locale.ROOT, "relay-bench: note: up to %,d bytes may be in flight to one reader, over the "
                     + "relay's default hard limit of %,d (--max-pending-bytes-hard); what the kernel buffers does not "
                     + "count, but a reader that falls that far behind is disconnected. Lower --window if it happens.%n",
@@ -135,9 +140,15 @@ public final class LoadGenerator implements Callable<Integer> {
         check(warmup >= 0 && duration > 0 && drainTimeout >= 0, "--warmup and --drain-timeout must not be negative, --duration must be positive");
         check(threads >= 1, "--threads must be at least 1");
         check(connectConcurrency >= 1, "--connect-concurrency must be at least 1");
-        BenchConfig config = new BenchConfig(host, port != null ? port : target.equals("nats") ? 4222 : 7777, target,
+        check(relayArrival.equals("hello") || relayArrival.equals("guest"),
+                "--relay-arrival must be hello or guest, not '" + relayArrival + "'");
+        BenchConfig config = new BenchConfig(host, port != null ? port : switch (target) {
+                    case "nats" -> 4222;
+                    case "redis" -> 6379;
+                    default -> 7777;
+                }, target,
                 publishers, subscribers, rooms, size, rate, window, mode, seconds(warmup), seconds(duration),
-                seconds(drainTimeout), threads, connectConcurrency, !noNative);
+                seconds(drainTimeout), threads, connectConcurrency, !noNative, relayArrival.equals("guest"));
         config.wire(); // checks the target
         return config;
     }

@@ -23,17 +23,25 @@ abstract class Wire {
         void control(String line);
     }
 
-    /** @param payloadSize the size bench payloads have, for a fast path that need not scan them */
-    static Wire relayLines(int payloadSize) {
-        return new RelayLines(payloadSize);
+    /**
+     * @param payloadSize the size bench payloads have, for a fast path that need not scan them
+     * @param guest       arrive as a guest and then {@code /join} the room, instead of with the arrival line
+     */
+    static Wire relayLines(int payloadSize, boolean guest) {
+        return new RelayLines(payloadSize, guest);
     }
 
-    static Wire relayLength() {
-        return new RelayLength();
+    /** @param guest arrive as a guest and then {@code /join} the room, instead of with the arrival line */
+    static Wire relayLength(boolean guest) {
+        return new RelayLength(guest);
     }
 
     static Wire nats() {
         return new Nats();
+    }
+
+    static Wire redis() {
+        return new Redis();
     }
 
     /**
@@ -95,6 +103,20 @@ abstract class Wire {
 
     /** Our relay's chat protocol (PROTOCOL.md), in either framing. */
     private abstract static class Relay extends Wire {
+        private final boolean guest;
+
+        Relay(boolean guest) {
+            this.guest = guest;
+        }
+
+        /**
+         * The arrival line: straight into the room, with nothing announced in the lobby; or, as a guest,
+         * any first line (the join) ends the arrival window at once and starts a guest session.
+         */
+        String[] handshake(String room) {
+            return new String[] {guest ? "/join " + room : "/hello rooms=" + room, "/ping ready"};
+        }
+
         @Override
         boolean isReady(String line) {
             return line.equals("PONG ready");
@@ -109,14 +131,16 @@ abstract class Wire {
     private static final class RelayLines extends Relay {
         private final int payloadSize;
 
-        RelayLines(int payloadSize) {
+        RelayLines(int payloadSize, boolean guest) {
+            super(guest);
             this.payloadSize = payloadSize;
         }
 
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
-            // the arrival line: straight into the room, with nothing announced in the lobby
-            out.writeCharSequence("/hello rooms=" + room + "\n/ping ready\n", StandardCharsets.UTF_8);
+            for (String line : handshake(room)) {
+                out.writeCharSequence(line + "\n", StandardCharsets.UTF_8);
+            }
         }
 
         @Override
@@ -152,9 +176,13 @@ abstract class Wire {
     }
 
     private static final class RelayLength extends Relay {
+        RelayLength(boolean guest) {
+            super(guest);
+        }
+
         @Override
         void writeHandshake(ByteBuf out, String room, boolean subscribe) {
-            for (String line : new String[] {"/hello rooms=" + room, "/ping ready"}) {
+            for (String line : handshake(room)) {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                 out.writeInt(bytes.length).writeBytes(bytes);
             }
@@ -256,6 +284,196 @@ abstract class Wire {
                     sink.control(in.toString(start, end - start, StandardCharsets.UTF_8));
                 }
             }
+        }
+    }
+
+    /**
+     * redis-server's pub/sub in RESP2: a subscriber sends {@code SUBSCRIBE room} and gets
+     * {@code message} pushes; a publisher sends {@code PUBLISH room payload} and gets an integer reply
+     * (the receiver count) to each, which is skipped without making a string. Readiness is a
+     * {@code PING}: {@code +PONG} on a plain connection, a {@code pong} push once subscribed, either way
+     * after everything sent before it has taken effect.
+     */
+    private static final class Redis extends Wire {
+        private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        void writeHandshake(ByteBuf out, String room, boolean subscribe) {
+            if (subscribe) {
+                bulkArray(out, "SUBSCRIBE", room);
+            }
+            bulkArray(out, "PING");
+        }
+
+        private static void bulkArray(ByteBuf out, String... words) {
+            out.writeCharSequence("*" + words.length + "\r\n", StandardCharsets.US_ASCII);
+            for (String word : words) {
+                byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+                out.writeCharSequence("$" + bytes.length + "\r\n", StandardCharsets.US_ASCII);
+                out.writeBytes(bytes).writeShort(('\r' << 8) | '\n');
+            }
+        }
+
+        @Override
+        boolean isReady(String line) {
+            return line.equals("PONG") || line.equals("pong ");
+        }
+
+        @Override
+        boolean isProblem(String line) {
+            return line.startsWith("-");
+        }
+
+        @Override
+        boolean publishersHearEachOther() {
+            return false; // a Redis publisher does not subscribe (a subscribed connection cannot PUBLISH)
+        }
+
+        @Override
+        int publishSize(String room, int size) {
+            return 17 + 1 + digits(room.length()) + 2 + room.length() + 2 + 1 + digits(size) + 2 + size + 2;
+        }
+
+        private static int digits(int n) {
+            return Integer.toString(n).length();
+        }
+
+        @Override
+        void writePublish(ByteBuf out, String room, int size, long stamp, int publisher, long seq) {
+            out.writeCharSequence("*3\r\n$7\r\nPUBLISH\r\n$", StandardCharsets.US_ASCII);
+            out.writeCharSequence(Integer.toString(room.length()), StandardCharsets.US_ASCII);
+            out.writeShort(('\r' << 8) | '\n');
+            out.writeCharSequence(room, StandardCharsets.US_ASCII);
+            out.writeCharSequence("\r\n$", StandardCharsets.US_ASCII);
+            out.writeCharSequence(Integer.toString(size), StandardCharsets.US_ASCII);
+            out.writeShort(('\r' << 8) | '\n');
+            Payload.write(out, size, stamp, publisher, seq);
+            out.writeShort(('\r' << 8) | '\n');
+        }
+
+        @Override
+        void parse(ByteBuf in, Sink sink) {
+            while (in.isReadable()) {
+                int start = in.readerIndex();
+                int next = start;
+                byte type = in.getByte(start);
+                if (type == '*') {
+                    next = array(in, start, sink);
+                } else {
+                    int lf = in.forEachByte(start, in.readableBytes(), ByteProcessor.FIND_LF);
+                    if (lf >= 0) {
+                        next = lf + 1;
+                        if (type != ':') { // an integer is a PUBLISH reply: nothing to see
+                            sink.control(in.toString(start + (type == '+' ? 1 : 0),
+                                    lf - 1 - start - (type == '+' ? 1 : 0), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                if (next == start) {
+                    return; // incomplete: wait for more
+                }
+                in.readerIndex(next);
+            }
+        }
+
+        /**
+         * One array reply of bulk strings and integers at {@code start}: a {@code message} push becomes
+         * a message, anything else a control line of its elements joined by spaces.
+         *
+         * @return where the next reply starts, or {@code start} if this one is incomplete
+         */
+        private static int array(ByteBuf in, int start, Sink sink) {
+            int end = in.writerIndex();
+            long count = number(in, start + 1, end);
+            if (count < 0) {
+                return start;
+            }
+            int at = lineEnd(in, start + 1, end);
+            if (at < 0) {
+                return start;
+            }
+            int payloadStart = 0;
+            int payloadLength = 0;
+            boolean message = false;
+            StringBuilder control = null;
+            for (long i = 0; i < count; i++) {
+                if (at >= end) {
+                    return start;
+                }
+                byte type = in.getByte(at);
+                int lineEnd = lineEnd(in, at + 1, end);
+                if (lineEnd < 0) {
+                    return start;
+                }
+                int dataStart = lineEnd;
+                int dataLength;
+                if (type == '$') {
+                    dataLength = (int) number(in, at + 1, end);
+                    if (dataLength < 0 || dataStart + dataLength + 2 > end) {
+                        return start;
+                    }
+                    at = dataStart + dataLength + 2;
+                } else { // ':' and '+': the number or text is on the line itself
+                    dataStart = at + 1;
+                    dataLength = lineEnd - 2 - dataStart;
+                    at = lineEnd;
+                }
+                if (i == 0) {
+                    message = count == 3 && type == '$' && equals(in, dataStart, dataLength, MESSAGE);
+                }
+                if (message) {
+                    payloadStart = dataStart;
+                    payloadLength = dataLength;
+                } else {
+                    if (control == null) {
+                        control = new StringBuilder();
+                    } else {
+                        control.append(' ');
+                    }
+                    control.append(in.toString(dataStart, dataLength, StandardCharsets.UTF_8));
+                }
+            }
+            if (message) {
+                sink.message(in, payloadStart, payloadLength); // the last element: the payload
+            } else {
+                sink.control(control == null ? "" : control.toString());
+            }
+            return at;
+        }
+
+        /** The decimal number from {@code from} up to the next CR, or -1 if the line is incomplete. */
+        private static long number(ByteBuf in, int from, int end) {
+            long value = 0;
+            boolean negative = false;
+            for (int i = from; i < end; i++) {
+                byte b = in.getByte(i);
+                if (b == '\r') {
+                    return negative ? -value : value;
+                } else if (b == '-') {
+                    negative = true;
+                } else {
+                    value = value * 10 + (b - '0');
+                }
+            }
+            return -1;
+        }
+
+        /** Just past the CRLF of the line starting at or before {@code from}, or -1 if it is incomplete. */
+        private static int lineEnd(ByteBuf in, int from, int end) {
+            int lf = in.indexOf(from, end, (byte) '\n');
+            return lf < 0 ? -1 : lf + 1;
+        }
+
+        private static boolean equals(ByteBuf in, int start, int length, byte[] word) {
+            if (length != word.length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (in.getByte(start + i) != word[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

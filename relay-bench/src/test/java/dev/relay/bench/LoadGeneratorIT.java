@@ -135,23 +135,68 @@ class LoadGeneratorIT {
         Run bad = generator(free, "--size", "8");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.output().strip()).isEqualTo("relay-bench: --size must be at least 32 bytes (the bench header)");
-        Run unknown = generator(free, "--target", "redis");
+        Run unknown = generator(free, "--target", "memcached");
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.output()).contains("unknown target 'redis'");
+        assertThat(unknown.output()).contains("unknown target 'memcached': use relay, relay-length, nats or redis");
+        Run arrival = generator(free, "--relay-arrival", "late");
+        assertThat(arrival.exit()).isEqualTo(2);
+        assertThat(arrival.output().strip()).isEqualTo("relay-bench: --relay-arrival must be hello or guest, not 'late'");
+    }
+
+    @Test
+    void guestsThatJoinAfterwardsAreConfirmedInTheirRoomsToo() throws Exception {
+        try (RelayServer server = relay(Framing.LINE, 0)) {
+            Run run = generator(server.port(), "--relay-arrival", "guest", "-P", "2", "-S", "10", "--rooms", "2",
+                    "-w", "0.3", "-d", "1", "--window", "500");
+            assertClean(run, 2 * 5 * 500L);
+        }
+    }
+
+    /** A peer server binary from the PATH (or /usr/sbin, /usr/local/bin); required when PEERS_REQUIRED is set. */
+    private static Path peer(String binary) {
+        Optional<Path> found = Stream.of(System.getenv("PATH").split(":"), new String[] {"/usr/sbin", "/usr/bin", "/usr/local/bin"})
+                .flatMap(Stream::of).map(dir -> Path.of(dir, binary)).filter(Files::isExecutable).findFirst();
+        assumeTrue(found.isPresent() || System.getenv("RELAY_BENCH_REQUIRE_PEERS") != null,
+                binary + " is not installed (.ci/run installs it)");
+        assertThat(found).as(binary + " on the PATH").isPresent();
+        return found.get();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void redisServerIsDrivenByTheSameGeneratorOverRespPubSub() throws Exception {
+        Path redis = peer("redis-server");
+        int port = freePort();
+        Process server = new ProcessBuilder(redis.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--save", "", "--appendonly", "no", "--daemonize", "no")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitListening(port);
+            Run run = generator(port, "--target", "redis", "-P", "2", "-S", "10", "--rooms", "2", "-w", "0.5",
+                    "-d", "1.5", "--window", "500");
+            assertClean(run, 2 * 5 * 500L);
+            Run total = generator(port, "--target", "redis", "--window-mode", "total", "-P", "2", "-S", "10",
+                    "-w", "0.3", "-d", "1", "--window", "500");
+            assertClean(total, 2 * 10 * 500L);
+            Run fixed = generator(port, "--target", "redis", "-P", "1", "-S", "20", "--rate", "400", "-w", "0.5",
+                    "-d", "1");
+            assertClean(fixed, 20 * 400L);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
     void natsServerIsDrivenByTheSameGenerator() throws Exception {
-        Optional<Path> nats = Stream.of(System.getenv("PATH").split(":"), new String[] {"/usr/sbin", "/usr/local/bin"})
-                .flatMap(Stream::of).map(dir -> Path.of(dir, "nats-server")).filter(Files::isExecutable).findFirst();
-        assumeTrue(nats.isPresent() || System.getenv("RELAY_BENCH_REQUIRE_NATS") != null,
-                "nats-server is not installed (.ci/run installs it)");
-        assertThat(nats).as("nats-server on the PATH").isPresent();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Process server = new ProcessBuilder(nats.get().toString(), "-a", "127.0.0.1", "-p", Integer.toString(port))
+        Path nats = peer("nats-server");
+        int port = freePort();
+        Process server = new ProcessBuilder(nats.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             awaitListening(port);

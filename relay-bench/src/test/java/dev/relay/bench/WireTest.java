@@ -58,7 +58,7 @@ class WireTest {
     @Test
     void relayLinesAreParsedInPlaceAcrossReadsAndOtherLinesAreControl() {
         for (int expectedSize : new int[] {50, 64}) { // the bench's size (fast path), or not (scanned)
-            Wire wire = Wire.relayLines(expectedSize);
+            Wire wire = Wire.relayLines(expectedSize, false);
             String line = "MSG bench0 guest7 " + payload(99, 3, 41, 50) + "\n";
             ByteBuf in = ascii("WELCOME guest7 lobby hi\r\n" + line + line.substring(0, 20));
             Collected got = new Collected();
@@ -85,7 +85,7 @@ class WireTest {
 
     @Test
     void relayLengthFramesAreParsedAndWrittenWithTheirPrefix() {
-        Wire wire = Wire.relayLength();
+        Wire wire = Wire.relayLength(false);
         ByteBuf out = Unpooled.buffer();
         wire.writePublish(out, "bench0", 64, 5, 1, 2);
         assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 64)).isEqualTo(68);
@@ -130,5 +130,59 @@ class WireTest {
         assertThat(in.isReadable()).isFalse();
         assertThat(wire.isProblem("-ERR 'Slow Consumer'")).isTrue();
         in.release();
+    }
+
+    @Test
+    void redisPushesAreParsedWhereverTheStreamIsCutAndPublishRepliesAreSkipped() {
+        Wire wire = Wire.redis();
+        ByteBuf out = Unpooled.buffer();
+        wire.writePublish(out, "bench0", 100, 7, 2, 9);
+        String publish = out.toString(StandardCharsets.US_ASCII);
+        assertThat(publish).startsWith("*3\r\n$7\r\nPUBLISH\r\n$6\r\nbench0\r\n$100\r\n").endsWith("x\r\n");
+        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 100));
+        out.clear();
+        wire.writeHandshake(out, "bench0", true);
+        assertThat(out.toString(StandardCharsets.US_ASCII))
+                .isEqualTo("*2\r\n$9\r\nSUBSCRIBE\r\n$6\r\nbench0\r\n*1\r\n$4\r\nPING\r\n");
+        out.clear();
+        wire.writeHandshake(out, "bench0", false);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("*1\r\n$4\r\nPING\r\n");
+        out.release();
+
+        String body = payload(7, 2, 9, 100);
+        String message = "*3\r\n$7\r\nmessage\r\n$6\r\nbench0\r\n$100\r\n" + body + "\r\n";
+        String stream = "*3\r\n$9\r\nsubscribe\r\n$6\r\nbench0\r\n:1\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n"
+                + message + ":100\r\n+PONG\r\n" + message + "-ERR unknown command 'x'\r\n";
+        for (int cut = 0; cut <= stream.length(); cut++) {
+            ByteBuf in = ascii(stream.substring(0, cut));
+            Collected got = new Collected();
+            wire.parse(in, got);
+            in.writeCharSequence(stream.substring(cut), StandardCharsets.US_ASCII);
+            wire.parse(in, got);
+            assertThat(got.messages).as("cut at %d", cut).containsExactly("7/2/9/100", "7/2/9/100");
+            assertThat(got.controls).as("cut at %d", cut)
+                    .containsExactly("subscribe bench0 1", "pong ", "PONG", "-ERR unknown command 'x'");
+            assertThat(in.isReadable()).isFalse();
+            in.release();
+        }
+        assertThat(wire.isReady("pong ")).isTrue();
+        assertThat(wire.isReady("PONG")).isTrue();
+        assertThat(wire.isProblem("-ERR unknown command 'x'")).isTrue();
+        assertThat(wire.publishersHearEachOther()).isFalse();
+    }
+
+    @Test
+    void relayConnectionsArriveWithTheArrivalLineOrAsGuestsThatJoin() {
+        ByteBuf out = Unpooled.buffer();
+        Wire.relayLines(100, false).writeHandshake(out, "bench3", true);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("/hello rooms=bench3\n/ping ready\n");
+        out.clear();
+        Wire.relayLines(100, true).writeHandshake(out, "bench3", true);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("/join bench3\n/ping ready\n");
+        out.clear();
+        Wire.relayLength(true).writeHandshake(out, "bench3", false);
+        assertThat(out.readInt()).isEqualTo(12);
+        assertThat(out.readCharSequence(12, StandardCharsets.US_ASCII).toString()).isEqualTo("/join bench3");
+        out.release();
     }
 }
