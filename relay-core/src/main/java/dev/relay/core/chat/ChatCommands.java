@@ -3,6 +3,7 @@ package dev.relay.core.chat;
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.codec.FrameCodec;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -247,6 +248,11 @@ final class ChatCommands {
         if (room != null) {
             delivery.toRoom(room.name(), session.channel(), ServerLines.message(room.name(), session.nick(), text));
         }
+    }
+
+    /** Says a chat line already built as {@code MSG room nick text} bytes (see {@link Delivery}); takes it. */
+    void say(Session session, Room room, ByteBuf line) {
+        delivery.toRoom(room.name(), session.channel(), line);
     }
 
     private void sayTo(ChannelHandlerContext ctx, Session session, String rest) {

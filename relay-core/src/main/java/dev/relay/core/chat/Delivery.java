@@ -1,6 +1,8 @@
 package dev.relay.core.chat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +21,24 @@ public interface Delivery {
 
     /** Delivers {@code line} to every member of room {@code room} except {@code except} (may be {@code null}). */
     void toRoom(String room, @Nullable Channel except, CharSequence line);
+
+    /**
+     * Delivers {@code line}, given as its UTF-8 bytes (valid UTF-8, no line break, already safe to show),
+     * to every member of room {@code room} except {@code except}: the chat path for clean lines, which
+     * are relayed without being decoded. Takes ownership of {@code line} and releases it.
+     *
+     * <p>The default decodes it and calls {@link #toRoom(String, Channel, CharSequence)}; an
+     * implementation that can pass bytes on as they are should override it.
+     */
+    default void toRoom(String room, @Nullable Channel except, ByteBuf line) {
+        String text;
+        try {
+            text = line.toString(StandardCharsets.UTF_8);
+        } finally {
+            line.release();
+        }
+        toRoom(room, except, text);
+    }
 
     /**
      * Delivers {@code line} to the user with nick {@code nick} (matched case-insensitively).

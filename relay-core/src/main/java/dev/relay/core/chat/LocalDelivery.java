@@ -2,6 +2,7 @@ package dev.relay.core.chat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,16 @@ public final class LocalDelivery implements Delivery {
         Room target = rooms.get(room);
         if (target != null) {
             target.broadcast(except, line);
+        }
+    }
+
+    @Override
+    public void toRoom(String room, @Nullable Channel except, ByteBuf line) {
+        Room target = rooms.get(room);
+        if (target != null) {
+            target.broadcast(except, line); // takes it
+        } else {
+            line.release();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.relay.core.chat;
 import dev.relay.core.Room;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,6 +29,11 @@ public final class Session {
     private volatile LinkedHashMap<String, Room> rooms = new LinkedHashMap<>();
     /** The last entry of {@link #rooms}, kept at hand: it is read for every chat line. */
     private volatile @Nullable Room current;
+
+    /** {@link #messagePrefix}'s cache, and what it was made for; event loop only. */
+    private byte @Nullable [] messagePrefix;
+    private @Nullable Room prefixRoom;
+    private @Nullable String prefixNick;
 
     Session(Channel channel, String nick) {
         this.channel = channel;
@@ -106,6 +112,20 @@ public final class Session {
         rooms = new LinkedHashMap<>();
         current = null;
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * The bytes {@code "MSG room nick "} for the current room, for a chat line built on the bytes; made
+     * again only when the room or the nick has changed. Event loop only.
+     */
+    byte[] messagePrefix(Room room) {
+        byte[] prefix = messagePrefix;
+        if (prefix == null || prefixRoom != room || prefixNick != nick) {
+            prefixRoom = room;
+            prefixNick = nick;
+            prefix = messagePrefix = ("MSG " + room.name() + ' ' + nick + ' ').getBytes(StandardCharsets.US_ASCII);
+        }
+        return prefix;
     }
 
     @Override
