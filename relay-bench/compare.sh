@@ -9,6 +9,7 @@
 #   WINDOW_MODES=total relay-bench/compare.sh    # the max-rate rows in one window mode only
 #   PEERS=nats relay-bench/compare.sh            # against one peer only
 #   ONLY='1x10' relay-bench/compare.sh           # only the rows whose name contains this (a grep -E pattern)
+#   RELAY_JAR=/tmp/old.jar RELAY_ARGS='--io-threads 4' relay-bench/compare.sh   # another build, other options
 #
 # The max-rate rows run in each of WINDOW_MODES (default: both). slowest keeps a publisher within
 # WINDOW messages of the slowest reader of its room; total within WINDOW × readers deliveries of them
@@ -47,6 +48,8 @@ NATS_PORT=${NATS_PORT:-14222}
 REDIS_PORT=${REDIS_PORT:-16379}
 STORM=${STORM:-10000}
 # The server JVM options README.md recommends; leak detection is for tests, not for measuring.
+RELAY_JAR=${RELAY_JAR:-relay-server/target/relay-server.jar}
+RELAY_ARGS=${RELAY_ARGS:-}
 RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-"-Xms32m -Xmx512m -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled"}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx1g -Dio.netty.leakDetection.level=disabled"}
 OUT=${OUT:-"$root/relay-bench/target/compare"}
@@ -111,8 +114,8 @@ start_server() {
             # Limits stay on; the per-connection message rate limit and the per-address connection cap are
             # raised, since every bench connection comes from 127.0.0.1 and publishes flat out.
             # shellcheck disable=SC2086
-            java $RELAY_JAVA_OPTS -jar relay-server/target/relay-server.jar --host 127.0.0.1 --port "$RELAY_PORT" \
-                --rate 0 --max-connections-per-ip 0 >"$log" 2>&1 &
+            java $RELAY_JAVA_OPTS -jar "$RELAY_JAR" --host 127.0.0.1 --port "$RELAY_PORT" \
+                --rate 0 --max-connections-per-ip 0 $RELAY_ARGS >"$log" 2>&1 &
             ;;
         nats)
             nats-server -a 127.0.0.1 -p "$NATS_PORT" >"$log" 2>&1 &
