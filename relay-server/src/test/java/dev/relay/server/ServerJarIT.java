@@ -85,6 +85,23 @@ class ServerJarIT {
     }
 
     @Test
+    void thePresenceLimitOptionReachesTheServerAndItsClients() throws Exception {
+        Process server = launch("--host", "127.0.0.1", "--port", "0", "--presence-limit", "2", "--arrival-window-ms", "0");
+        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        int port = awaitListening(log);
+        try (TestClient first = TestClient.line(port); TestClient second = TestClient.line(port);
+                TestClient third = TestClient.line(port)) {
+            first.readUntil(Kind.WELCOME);
+            assertThat(first.read().text()).endsWith(" presence-limit=2");
+            first.sync();
+            second.readUntil(Kind.JOIN);
+            second.sync();
+            third.readUntil(Kind.JOIN);
+            assertThat(third.read().toString()).startsWith("PRESENCE lobby off 3 #lobby has more than 2 members");
+        }
+    }
+
+    @Test
     void helpListsTheOptions() throws Exception {
         Process help = launch("--help");
         String text = output(help);
