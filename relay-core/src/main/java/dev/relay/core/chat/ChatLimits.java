@@ -62,12 +62,12 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
         this(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, DEFAULT_PRESENCE_LIMIT);
     }
 
-    /** Room limits with the default close timeout, rooms per connection and arrival window. */
+    /** Room limits with the default close timeout, rooms per connection, arrival window and presence limit. */
     public ChatLimits(int maxRooms, int maxMembersPerRoom) {
         this(maxRooms, maxMembersPerRoom, DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /** Room limits and close timeout with the default rooms per connection and arrival window. */
+    /** Room limits and close timeout with the default rooms per connection, arrival window and presence limit. */
     public ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout) {
         this(maxRooms, maxMembersPerRoom, closeTimeout, DEFAULT_MAX_ROOMS_PER_CONNECTION, DEFAULT_ARRIVAL_WINDOW);
     }
