@@ -157,8 +157,8 @@ class PresenceIT {
         List<TestClient> early = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             TestClient member = arrive("e" + i, "lobby");
-            member.readUntil(Kind.JOIN);
-            early.forEach(TestClient::sync);
+            assertThat(member.readLine()).isEqualTo("JOIN lobby e" + i);
+            assertEachHeard(early, "JOIN lobby e" + i);
             early.add(member);
         }
         List<TestClient> storm = new ArrayList<>();
