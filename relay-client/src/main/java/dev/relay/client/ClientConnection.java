@@ -174,6 +174,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 client.sawNick(line.arg(1), line.arg(2));
                 report(RelayEvent.of(line));
             }
+            case PRESENCE -> {
+                RelayEvent event = RelayEvent.of(line);
+                if (event instanceof RelayEvent.PresenceChanged presence) {
+                    client.sawPresence(presence.room(), presence.quiet());
+                }
+                report(event); // during setup, after Connected: the client already knows the room is quiet
+            }
             case JOIN -> {
                 client.sawJoin(line.arg(0), line.arg(1));
                 if (ready || !line.arg(1).equals(client.nick())) {

@@ -16,10 +16,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +122,8 @@ public final class RelayClient implements AutoCloseable {
     private volatile List<String> wantedRooms;
     /** What the server's {@code SERVER} line said; empty before it. */
     private volatile Map<String, String> serverParams = Map.of();
+    /** The rooms the server said are quiet (PRESENCE off); replaced, never changed in place. */
+    private volatile Set<String> quietRooms = Set.of();
 
     public RelayClient(RelayClientConfig config, RelayListener listener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -290,6 +295,16 @@ public final class RelayClient implements AutoCloseable {
     }
 
     /**
+     * The rooms this client is in whose members' arrivals, departures and renames the server does not
+     * announce right now, because they have more members than its {@code presence-limit} (PROTOCOL.md,
+     * "Big rooms"; each change is a {@link RelayEvent.PresenceChanged}); empty before the welcome and
+     * while every room is announced. An immutable snapshot; any thread.
+     */
+    public Set<String> quietRooms() {
+        return quietRooms;
+    }
+
+    /**
      * What the server said about itself in its {@code SERVER} line ({@code protocol},
      * {@code idle-timeout-ms}, {@code max-rooms-per-connection}, ...); empty before the welcome.
      */
@@ -352,6 +367,7 @@ public final class RelayClient implements AutoCloseable {
         room = welcomeRoom;
         rooms = List.of(); // each room's JOIN of this client follows
         serverParams = Map.of();
+        quietRooms = Set.of(); // a new session: each quiet room says so after this client's JOIN
     }
 
     void sawServer(Map<String, String> params) {
@@ -380,6 +396,19 @@ public final class RelayClient implements AutoCloseable {
             next.remove(leftRoom);
             rooms = List.copyOf(next);
             rememberRooms();
+            sawPresence(leftRoom, false); // not a room of this client's any more
+        }
+    }
+
+    void sawPresence(String room, boolean quiet) {
+        if (quiet != quietRooms.contains(room)) {
+            Set<String> next = new LinkedHashSet<>(quietRooms);
+            if (quiet) {
+                next.add(room);
+            } else {
+                next.remove(room);
+            }
+            quietRooms = Collections.unmodifiableSet(next);
         }
     }
 

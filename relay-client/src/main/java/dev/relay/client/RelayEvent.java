@@ -2,6 +2,7 @@ package dev.relay.client;
 
 import dev.relay.core.chat.ErrorCode;
 import dev.relay.core.chat.ServerLine;
+import dev.relay.core.chat.ServerLines;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +50,17 @@ public sealed interface RelayEvent {
 
     /** {@code QUIT}: {@code nick} disconnected from the server. */
     record Quit(String room, String nick, String reason) implements RelayEvent { }
+
+    /**
+     * {@code PRESENCE}: the server stopped ({@code quiet}) or resumed announcing the arrivals, departures
+     * and renames of others in {@code room}, which had {@code members} members then (PROTOCOL.md, "Big
+     * rooms"). While a room is quiet this client still gets its own {@link Joined}, {@link Left} and
+     * {@link NickChanged}, and every {@link ChatMessage} and {@link Action}, but no {@link Quit} at all,
+     * so a member list kept from those events is incomplete; {@link RelayClient#quietRooms()} says which
+     * rooms are quiet. When {@code quiet} is {@code false}, a client that keeps a member list should ask
+     * for it again with {@code command("/who " + room)} (the server does not send it by itself).
+     */
+    record PresenceChanged(String room, boolean quiet, int members) implements RelayEvent { }
 
     /**
      * {@code ROOMS} ... {@code ROOMSEND}: the rooms and their member counts, as answered to {@code /rooms};
@@ -102,11 +114,26 @@ public sealed interface RelayEvent {
             case LEAVE -> new Left(line.arg(0), line.arg(1));
             case NICK -> new NickChanged(line.arg(0), line.arg(1), line.arg(2));
             case QUIT -> new Quit(line.arg(0), line.arg(1), line.text());
+            case PRESENCE -> presence(line);
             case INFO -> new Notice(line.text());
             case ERR -> new ErrorReply(codeOf(line.arg(0)), line.arg(0), line.text());
             case BYE -> new Bye(line.text());
             case WELCOME, SERVER, PONG, WHO, WHOEND, ROOMS, ROOMSEND -> null;
         };
+    }
+
+    /** A {@link PresenceChanged}, or a {@link ProtocolError} for a state other than on or off, or a count that is not one. */
+    private static RelayEvent presence(ServerLine line) {
+        String state = line.arg(1);
+        boolean quiet = state.equals(ServerLines.PRESENCE_OFF);
+        if (!quiet && !state.equals(ServerLines.PRESENCE_ON)) {
+            return new ProtocolError("a PRESENCE line with a state that is neither on nor off: '" + line + "'");
+        }
+        try {
+            return new PresenceChanged(line.arg(0), quiet, Integer.parseInt(line.arg(2)));
+        } catch (NumberFormatException e) {
+            return new ProtocolError("a PRESENCE line whose member count is not a number: '" + line + "'");
+        }
     }
 
     private static @Nullable ErrorCode codeOf(String word) {

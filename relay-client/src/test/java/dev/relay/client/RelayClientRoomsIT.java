@@ -7,7 +7,13 @@ import dev.relay.client.RelayEvent.ChatMessage;
 import dev.relay.client.RelayEvent.Connected;
 import dev.relay.client.RelayEvent.Disconnected;
 import dev.relay.client.RelayEvent.ErrorReply;
+import dev.relay.client.RelayEvent.Joined;
+import dev.relay.client.RelayEvent.Left;
+import dev.relay.client.RelayEvent.PresenceChanged;
+import dev.relay.client.RelayEvent.Quit;
 import dev.relay.client.RelayEvent.Reconnected;
+import dev.relay.client.RelayEvent.WhoList;
+import dev.relay.core.chat.ChatLimits;
 import dev.relay.core.chat.ErrorCode;
 import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
@@ -109,6 +115,44 @@ class RelayClientRoomsIT {
                 event instanceof ErrorReply error && error.code() == ErrorCode.NOT_IN_ROOM));
         assertThat(alice.part("lobby").thenCompose(ok -> alice.part("dev")).handle((ok, failure) -> failure)
                 .get(10, TimeUnit.SECONDS)).hasMessageContaining("only room");
+    }
+
+    @Test
+    void aClientKnowsWhichOfItsRoomsAreQuietAndIsToldWhenOneIsAnnouncedAgain() throws Exception {
+        // quiet at 3 members, announced again at 1
+        RelayServer server = server(RelayServerConfig.builder().chatLimits(ChatLimits.DEFAULTS.withPresenceLimit(2)));
+        TestClient bob = arrive(server.port(), "bob", "big", "small");
+        TestClient carol = arrive(server.port(), "carol", "big");
+        TestClient dave = arrive(server.port(), "dave", "big");
+        EventRecorder events = new EventRecorder();
+        RelayClient alice = track(new RelayClient(config(server.port()).nick("alice").rooms("small", "big").build(),
+                events));
+        alice.connect().get(10, TimeUnit.SECONDS);
+        assertThat(alice.quietRooms()).as("known when connect() completes").containsExactly("big");
+        assertThat(events.await(Connected.class)).isEqualTo(new Connected("alice", "small", List.of("small", "big")));
+        assertThat(events.await(PresenceChanged.class)).as("told after Connected, not hidden in setup")
+                .isEqualTo(new PresenceChanged("big", true, 4));
+
+        carol.close();
+        dave.close();
+        bob.send("/part big");
+        assertThat(events.await(PresenceChanged.class)).isEqualTo(new PresenceChanged("big", false, 1));
+        assertThat(events.seen).as("no QUIT or LEAVE from the quiet room")
+                .noneMatch(event -> event instanceof Quit || event instanceof Left);
+        assertThat(alice.quietRooms()).isEmpty();
+        alice.command("/who big").get(10, TimeUnit.SECONDS);
+        assertThat(events.await(WhoList.class)).isEqualTo(new WhoList("big", List.of("alice")));
+
+        arrive(server.port(), "erin", "big");
+        arrive(server.port(), "frank", "big");
+        assertThat(events.await(Joined.class)).isEqualTo(new Joined("big", "erin"));
+        assertThat(events.await(Joined.class)).as("the arrival that makes it quiet is still told")
+                .isEqualTo(new Joined("big", "frank"));
+        assertThat(events.await(PresenceChanged.class)).isEqualTo(new PresenceChanged("big", true, 3));
+        assertThat(alice.quietRooms()).containsExactly("big");
+        alice.part("big").get(10, TimeUnit.SECONDS);
+        assertThat(alice.quietRooms()).as("only rooms this client is in").isEmpty();
+        assertThat(events.await(Left.class)).isEqualTo(new Left("big", "alice"));
     }
 
     @Test

@@ -35,5 +35,17 @@ class RelayEventTest {
         assertThat(of(ServerLines.bye("Server going down"))).isEqualTo(new RelayEvent.Bye("Server going down"));
         assertThat(of(ServerLines.welcome("bob", "lobby"))).isNull();
         assertThat(of(ServerLines.pong("t"))).isNull();
+        assertThat(of(ServerLines.presenceOff("dev", 201, 200))).isEqualTo(new RelayEvent.PresenceChanged("dev", true, 201));
+        assertThat(of(ServerLines.presenceOn("dev", 150))).isEqualTo(new RelayEvent.PresenceChanged("dev", false, 150));
+        assertThat(of("PRESENCE dev on 3")).as("the text is for humans only").isEqualTo(
+                new RelayEvent.PresenceChanged("dev", false, 3));
+    }
+
+    @Test
+    void aPresenceLineWithAnUnknownStateOrABadCountIsAProtocolError() {
+        assertThat(of("PRESENCE dev maybe 3 who knows")).isEqualTo(new RelayEvent.ProtocolError(
+                "a PRESENCE line with a state that is neither on nor off: 'PRESENCE dev maybe 3 who knows'"));
+        assertThat(of("PRESENCE dev off many")).isEqualTo(new RelayEvent.ProtocolError(
+                "a PRESENCE line whose member count is not a number: 'PRESENCE dev off many'"));
     }
 }

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +51,8 @@ public final class Room {
     private final RoomRegistry registry;
     /** Copy-on-write: replaced under {@code this} on every join and leave, read without a lock. */
     private volatile Group[] groups = NO_GROUPS;
+    /** The chat layer's presence state of this room (see {@link #presenceState()}); never read here. */
+    private final AtomicInteger presenceState = new AtomicInteger();
 
     Room(String name, RoomRegistry registry) {
         this.name = name;
@@ -79,6 +82,16 @@ public final class Room {
     /** A snapshot of the member channels. */
     public List<Channel> members() {
         return new ArrayList<>(channels);
+    }
+
+    /**
+     * A word of state that the chat protocol keeps on the room, so that it lives and goes with the room and
+     * is shared by every handler of the registry: its presence state (members counted, and whether their
+     * arrivals are announced). The room itself never reads or changes it. Any thread: change it only by
+     * compare-and-set.
+     */
+    public AtomicInteger presenceState() {
+        return presenceState;
     }
 
     boolean add(Channel channel) {

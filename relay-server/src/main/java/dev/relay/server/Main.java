@@ -116,6 +116,11 @@ public final class Main implements Callable<Integer> {
             description = "Rooms one connection may be in at once (default: ${DEFAULT-VALUE}).")
     int maxRoomsPerConnection = ChatLimits.DEFAULT_MAX_ROOMS_PER_CONNECTION;
 
+    @Option(names = "--presence-limit", paramLabel = "N",
+            description = "Members a room may have before the arrivals, departures and renames of others in it are no "
+                    + "longer announced (announced again at 3/4 of it); 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int presenceLimit = ChatLimits.DEFAULT_PRESENCE_LIMIT;
+
     @Option(names = "--arrival-window-ms", paramLabel = "MILLIS",
             description = "How long a new connection has to send its /hello arrival line before it becomes a guest "
                     + "in the default room; 0 makes everyone a guest at once (default: ${DEFAULT-VALUE}).")
@@ -167,7 +172,7 @@ public final class Main implements Callable<Integer> {
                 .messageRate(rate, burst)
                 .idleTimeout(millis(idleTimeoutMillis))
                 .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis(closeTimeoutMillis), maxRoomsPerConnection,
-                        millis(arrivalWindowMillis)))
+                        millis(arrivalWindowMillis), presenceLimit))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         if (maxPendingBytesHard != null) {
@@ -224,6 +229,7 @@ public final class Main implements Callable<Integer> {
         CommandLines.checkRange("--max-rooms", maxRooms, 1, null, Long.MAX_VALUE, "");
         CommandLines.checkRange("--max-room-members", maxRoomMembers, 1, null, Long.MAX_VALUE, "");
         CommandLines.checkRange("--max-rooms-per-connection", maxRoomsPerConnection, 1, null, Long.MAX_VALUE, "");
+        CommandLines.checkRange("--presence-limit", presenceLimit, 0, "no limit", Long.MAX_VALUE, "");
         CommandLines.checkRange("--arrival-window-ms", arrivalWindowMillis, 0, "guests at once",
                 ChatLimits.MAX_ARRIVAL_WINDOW.toMillis(), "ms");
         String roomProblem = Names.roomProblem(Names.normalizeRoom(defaultRoom));

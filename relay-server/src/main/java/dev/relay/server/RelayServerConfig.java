@@ -45,8 +45,8 @@ import java.util.function.LongSupplier;
  *                        {@value #DEFAULT_MESSAGE_BURST}
  * @param idleTimeout     a connection that sends nothing (not even {@code /ping}) for this long is closed;
  *                        {@link Duration#ZERO} (the default) turns this off
- * @param chatLimits      room limits (rooms, members per room, rooms per connection), the arrival window and the
- *                        close timeout; default {@link ChatLimits#DEFAULTS}
+ * @param chatLimits      room limits (rooms, members per room, rooms per connection), the presence limit, the
+ *                        arrival window and the close timeout; default {@link ChatLimits#DEFAULTS}
  * @param nanoClock       the clock the rate limit reads; default {@link System#nanoTime()} (tests inject one)
  * @param pipelineCustomizer called for every new connection after the relay's handlers are added
  *                        (names in {@link RelayPipeline}), on that connection's event loop: add your

@@ -84,6 +84,9 @@ class MainTest {
                 bad("--max-rooms 0", "--max-rooms must be at least 1, not 0"),
                 bad("--max-room-members -1", "--max-room-members must be at least 1, not -1"),
                 bad("--max-rooms-per-connection 0", "--max-rooms-per-connection must be at least 1, not 0"),
+                bad("--presence-limit -1", "--presence-limit must be 0 (no limit) or more, not -1"),
+                bad("--presence-limit -200", "--presence-limit must be 0 (no limit) or more, not -200"),
+                bad("--presence-limit many", "Invalid value for option '--presence-limit': 'many' is not an int (see --help)"),
                 bad("--arrival-window-ms -5", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not -5"),
                 bad("--arrival-window-ms 10001", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not 10001"),
                 bad("--io-threads -1", "--io-threads must be 0 (1 per core) or more, not -1"),
@@ -105,6 +108,16 @@ class MainTest {
         Result result = run(args.split(" "));
         assertThat(result.err()).isEqualTo("relay-server: " + message + System.lineSeparator());
         assertThat(result.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void helpNamesThePresenceLimitWithItsDefaultAndWhatZeroMeans() {
+        StringWriter out = new StringWriter();
+        int exit = CommandLines.create("relay-server", new Main()).setOut(new PrintWriter(out, true)).execute("--help");
+        assertThat(exit).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--presence-limit=N Members a room may have before the "
+                + "arrivals, departures and renames of others in it are no longer announced (announced again at 3/4 of "
+                + "it); 0 for no limit (default: 200).");
     }
 
     @Test

@@ -61,15 +61,15 @@ class MemoryBudgetIT {
             TestClient sender = track(clients, TestClient.length(port));
             sender.readUntil(Kind.WELCOME);
             sender.send("/nick sender");
-            for (TestClient reader : readers) {
-                reader.readUntil(line -> line.kind() == Kind.NICK && line.arg(2).equals("sender"));
-            }
+            // its own NICK: with 360 guests the lobby is past the presence limit, so the readers are not told
+            sender.readUntil(line -> line.kind() == Kind.NICK && line.arg(2).equals("sender"));
             List<Future<Integer>> received = new ArrayList<>();
             for (TestClient reader : readers) {
                 received.add(pool.submit(() -> {
                     int next = 0;
                     while (next < MESSAGES) {
                         ServerLine line = reader.read();
+                        // (past the presence limit no QUIT comes: a cut sender shows as this read timing out)
                         if (line.kind() == Kind.QUIT && line.arg(1).equals("sender")) {
                             throw new AssertionError("the sender was cut: " + line);
                         }

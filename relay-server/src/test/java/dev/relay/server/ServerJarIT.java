@@ -85,6 +85,29 @@ class ServerJarIT {
     }
 
     @Test
+    void thePresenceLimitOptionReachesTheServerAndItsClients() throws Exception {
+        Process server = launch("--host", "127.0.0.1", "--port", "0", "--presence-limit", "2", "--arrival-window-ms", "0");
+        BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        int port = awaitListening(log);
+        try (TestClient first = TestClient.line(port)) {
+            first.readUntil(Kind.WELCOME);
+            assertThat(first.read().text()).endsWith(" presence-limit=2");
+            first.readUntil(Kind.JOIN); // its own
+            try (TestClient second = TestClient.line(port)) { // one after the other: guests in that order
+                assertThat(first.readLine()).startsWith("JOIN lobby ");
+                try (TestClient third = TestClient.line(port)) {
+                    String nick = third.readUntil(Kind.WELCOME).arg(0);
+                    third.readUntil(Kind.SERVER);
+                    assertThat(third.readLine()).isEqualTo("JOIN lobby " + nick);
+                    assertThat(third.readLine()).startsWith("PRESENCE lobby off 3 #lobby has more than 2 members");
+                    assertThat(first.readLine()).isEqualTo("JOIN lobby " + nick);
+                    assertThat(first.readLine()).startsWith("PRESENCE lobby off 3 ");
+                }
+            }
+        }
+    }
+
+    @Test
     void helpListsTheOptions() throws Exception {
         Process help = launch("--help");
         String text = output(help);

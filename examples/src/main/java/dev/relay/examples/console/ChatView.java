@@ -20,7 +20,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every error is shown once: a server's refusal as its {@code ERR} event (a request's future fails
  * with the same refusal, which {@link #failed} leaves out), anything else from the failed future. A
  * quit or rename that the server sends once per shared room is one line naming those rooms. The
- * {@code /who} the console asks by itself, to know who is in its rooms, fills the roster quietly.
+ * {@code /who} the console asks by itself, to know who is in its rooms, fills the roster quietly: for
+ * each room it arrives in or joins, and for a big room when the server announces its arrivals and
+ * departures again ({@code PRESENCE room on}). While a room is quiet, the roster also learns who is
+ * there from who speaks.
  *
  * <p>Events arrive on the client's thread; the other methods are called from the console's main thread.
  */
@@ -86,9 +89,11 @@ final class ChatView implements RelayListener {
             screen.print(format.notice(List.of(), "talking in #" + c.room()));
             updatePrompt();
         } else if (event instanceof RelayEvent.ChatMessage m) {
+            roster.spoke(m.room(), m.nick());
             boolean mention = mentions(m.nick(), m.text(), me);
             show(format.message(m.room(), m.nick(), m.text(), mention ? Tone.MENTION : Tone.OTHERS), mention);
         } else if (event instanceof RelayEvent.Action a) {
+            roster.spoke(a.room(), a.nick());
             boolean mention = mentions(a.nick(), a.text(), me);
             show(format.action(a.room(), a.nick(), a.text(), mention ? Tone.MENTION : Tone.OTHERS), mention);
         } else if (event instanceof RelayEvent.PrivateMessage p) {
@@ -117,6 +122,11 @@ final class ChatView implements RelayListener {
                 if (you) {
                     updatePrompt();
                 }
+            }
+        } else if (event instanceof RelayEvent.PresenceChanged p) {
+            screen.print(format.presence(p.room(), p.quiet(), p.members()));
+            if (!p.quiet()) {
+                askWho(p.room()); // what it learnt while the room was quiet is not the whole room
             }
         } else if (event instanceof RelayEvent.WhoList w) {
             roster.setMembers(w.room(), w.nicks());

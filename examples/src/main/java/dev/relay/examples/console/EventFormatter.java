@@ -79,6 +79,16 @@ final class EventFormatter {
         return (you ? line.text("you", Styles.OWN) : line.nick(nick, Tone.OTHERS)).text(what, Styles.NOTICE).done();
     }
 
+    /**
+     * {@code [#big] -- 201 people here: arrivals, departures and renames are no longer shown (/who lists
+     * everyone)}, or {@code [#big] -- down to 150 people: arrivals, departures and renames are shown again}
+     */
+    AttributedString presence(String room, boolean quiet, int members) {
+        return notice(List.of(room), quiet
+                ? members + " people here: arrivals, departures and renames are no longer shown (/who lists everyone)"
+                : "down to " + members + " people: arrivals, departures and renames are shown again");
+    }
+
     /** {@code [#dev,#ops] -- bob quit (reason)} */
     AttributedString quit(List<String> rooms, String nick, String reason) {
         return start(rooms).text("-- ", Styles.NOTICE).nick(nick, Tone.OTHERS)

@@ -11,7 +11,10 @@ import java.util.TreeSet;
 
 /**
  * Who is in the console's rooms, as far as it has heard: filled by a {@code /who} of each room the
- * console arrives in or joins, then kept up to date from the presence lines. Tab completion reads it;
+ * console arrives in or joins, then kept up to date from the presence lines. In a big room that the
+ * server keeps quiet (PROTOCOL.md, "Big rooms") there are none for others, so it also learns everyone
+ * who speaks there, and is filled again by a {@code /who} when the room is announced again. Tab
+ * completion reads it;
  * the view uses it to report a quit or a rename once, naming all the rooms it happened in, although the
  * server sends one line per shared room. Thread-safe: written on the client's thread, read by the
  * keyboard's.
@@ -49,6 +52,14 @@ final class Roster {
         if (here != null) {
             here.add(nick);
         }
+    }
+
+    /**
+     * {@code nick} said something in {@code room}, so is there: in a quiet room the only way to hear of
+     * someone who arrived after the last {@code /who}.
+     */
+    synchronized void spoke(String room, String nick) {
+        joined(room, nick);
     }
 
     synchronized void left(String room, String nick) {

@@ -2,6 +2,7 @@ package dev.relay.examples.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.relay.core.chat.ChatLimits;
 import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.core.codec.Framing;
 import dev.relay.examples.console.Tmux.Pane;
@@ -46,7 +47,11 @@ class ConsoleTmuxIT {
     }
 
     private RelayServer server(Framing framing) {
-        server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).framing(framing).build()).start();
+        return server(RelayServerConfig.builder().framing(framing));
+    }
+
+    private RelayServer server(RelayServerConfig.Builder config) {
+        server = new RelayServer(config.host("127.0.0.1").port(0).build()).start();
         open.add(0, server); // closed last, after the consoles' terminals
         return server;
     }
@@ -186,6 +191,25 @@ class ConsoleTmuxIT {
         completes(alice, "/wh", "alice@#dev> /who");
         alice.press("Enter");
         alice.awaitText("-- in #dev: alice, carol, robert");
+    }
+
+    @Test
+    void aBigRoomSaysItIsQuietAndTabStillCompletesWhoeverSpeaksThere() {
+        server(RelayServerConfig.builder().chatLimits(ChatLimits.DEFAULTS.withPresenceLimit(2))); // quiet at 3
+        participant("bob", "dev");
+        participant("carol", "dev");
+        participant("erin", "dev");
+        Pane alice = console("quiet", "--nick", "alice", "--room", "dev");
+        awaitLine(alice, "\\[#dev\\] -- 4 people here: arrivals, departures and renames are no longer shown "
+                + "\\(/who lists everyone\\)");
+
+        TestClient dave = participant("dave", "dev");
+        dave.send("anyone here?");
+        awaitLine(alice, "\\[#dev\\] <dave> anyone here\\?");
+        assertThat(count(alice, "dave joined")).as("a quiet room does not tell arrivals").isZero();
+        completes(alice, "da", "alice@#dev> dave"); // learnt from his line
+        alice.press("C-u");
+        completes(alice, "er", "alice@#dev> erin"); // from the /who at connect
     }
 
     @Test

@@ -33,4 +33,17 @@ class RosterTest {
         assertThat(roster.rooms()).containsExactly("ops", "qa");
         assertThat(roster.nicks()).containsExactly("alice");
     }
+
+    @Test
+    void inAQuietRoomItLearnsWhoSpeaksButNotInRoomsItIsNotIn() {
+        Roster roster = new Roster();
+        roster.reset(List.of("big"));
+        roster.setMembers("big", List.of("alice"));
+        roster.spoke("big", "zoe");
+        roster.spoke("big", "alice");
+        roster.spoke("elsewhere", "yann");
+        assertThat(roster.nicks()).containsExactly("alice", "zoe");
+        roster.setMembers("big", List.of("alice", "bob"));
+        assertThat(roster.nicks()).as("a /who replaces what was learnt").containsExactly("alice", "bob");
+    }
 }

@@ -47,6 +47,7 @@ final class ChatCommands {
     private final Delivery delivery;
     private final ChatLimits limits;
     private final String defaultRoom;
+    private final Presence presence;
 
     ChatCommands(RoomRegistry rooms, SessionRegistry sessions, Delivery delivery, ChatLimits limits,
             String defaultRoom) {
@@ -55,6 +56,7 @@ final class ChatCommands {
         this.delivery = delivery;
         this.limits = limits;
         this.defaultRoom = defaultRoom;
+        this.presence = new Presence(delivery, limits);
     }
 
     // ---- starting a session
@@ -137,8 +139,9 @@ final class ChatCommands {
     /**
      * Starts the session of {@code ctx}'s channel as {@code arrival} asks: claims the nick (a guest nick
      * if none), joins the rooms (the default room if none), then says {@code WELCOME} and {@code SERVER}
-     * to the client and {@code JOIN} to each room. All or nothing: if the nick is taken or a room refuses,
-     * the client gets one {@code ERR}, nothing is announced and no session exists.
+     * to the client and {@code JOIN} to each room (to the client alone in a quiet room, followed by
+     * {@code PRESENCE room off}). All or nothing: if the nick is taken or a room refuses, the client gets
+     * one {@code ERR}, nothing is announced and no session exists.
      *
      * @return the session, or {@code null} if refused
      */
@@ -176,8 +179,8 @@ final class ChatCommands {
         session.attach();
         reply(ctx, ServerLines.welcome(session.nick(), names));
         reply(ctx, ServerLines.server(serverParams(channel)));
-        for (String name : names) {
-            delivery.toRoom(name, null, ServerLines.join(name, session.nick()));
+        for (Room room : joined) {
+            presence.joined(ctx, session, room); // counted only now: a refused arrival never was
         }
         return session;
     }
@@ -194,6 +197,7 @@ final class ChatCommands {
             params.put("max-frame-length", codec.maxFrameLength());
         }
         params.put("max-rooms-per-connection", limits.maxRoomsPerConnection());
+        params.put("presence-limit", limits.presenceLimit());
         return params;
     }
 
@@ -303,7 +307,7 @@ final class ChatCommands {
             sessions.release(old, session);
         }
         for (Room room : session.rooms()) {
-            delivery.toRoom(room.name(), null, ServerLines.nick(room.name(), old, wanted));
+            presence.renamed(ctx, room, old, wanted);
         }
     }
 
@@ -319,9 +323,10 @@ final class ChatCommands {
     }
 
     /**
-     * Joins room {@code name} (valid, normalised), announcing it with {@code JOIN}, or answers why not. A
-     * room the session is in already is only made current. With {@code makeCurrent}, the room becomes
-     * current and the client is told with {@code CURRENT}.
+     * Joins room {@code name} (valid, normalised), announcing it with {@code JOIN} (to the client alone,
+     * and {@code PRESENCE room off}, if the room is quiet), or answers why not. A room the session is in
+     * already is only made current. With {@code makeCurrent}, the room becomes current and the client is
+     * told with {@code CURRENT}.
      */
     private void join(ChannelHandlerContext ctx, Session session, String name, boolean makeCurrent) {
         Room existing = session.room(name);
@@ -353,7 +358,7 @@ final class ChatCommands {
                 session.makeCurrent(current);
             }
         }
-        delivery.toRoom(name, null, ServerLines.join(name, session.nick()));
+        presence.joined(ctx, session, room);
         if (makeCurrent) {
             reply(ctx, ServerLines.current(name)); // after the JOIN: the encoder writes queued room lines first
         }
@@ -374,9 +379,10 @@ final class ChatCommands {
             return;
         }
         boolean wasCurrent = room == session.room();
-        delivery.toRoom(room.name(), null, ServerLines.leave(room.name(), session.nick()));
+        Presence.Step step = presence.parting(ctx, session, room); // LEAVE while still in it: you hear it too
         rooms.leave(room, session.channel());
         session.remove(room);
+        presence.departed(room, step);
         Room current = session.room();
         if (wasCurrent && current != null) {
             reply(ctx, ServerLines.current(current.name()));
@@ -456,15 +462,13 @@ final class ChatCommands {
     }
 
     /**
-     * Takes the session out of all its rooms (telling each with one {@code QUIT} if {@code announce})
-     * and frees its nick; idempotent.
+     * Takes the session out of all its rooms (telling each that is not quiet with one {@code QUIT} if
+     * {@code announce}) and frees its nick; idempotent.
      */
     void disconnect(Session session, String reason, boolean announce) {
         for (Room room : session.removeAll()) {
             rooms.leave(room, session.channel());
-            if (announce) {
-                delivery.toRoom(room.name(), session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
-            }
+            presence.quit(session, room, reason, announce);
         }
         sessions.release(session.nick(), session);
     }

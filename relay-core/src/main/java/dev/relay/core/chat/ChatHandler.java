@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * nothing is announced before. Without one (a silent client, or a first line of another kind) it gets
  * a guest nick in the default room. Either way it is welcomed, and each of its rooms hears it join; a
  * connection is in one or more rooms, up to {@link ChatLimits#maxRoomsPerConnection()}, and one of
- * them is current. On disconnect each of its rooms is told. Everything said to more than the sender
- * goes through the {@link Delivery}.
+ * them is current. On disconnect each of its rooms is told. A room with more members than
+ * {@link ChatLimits#presenceLimit()} is told none of this about others: each member hears only of
+ * itself (PROTOCOL.md, "Big rooms"). Everything said to more than the sender goes through the
+ * {@link Delivery}.
  *
  * <p>Backpressure on the sender is not this handler's job: put a
  * {@link dev.relay.core.handler.ReadGateHandler} before it, so that a client that does not read its

@@ -19,15 +19,25 @@ import java.util.Objects;
  *                              before it is made a guest in the default room; {@link Duration#ZERO} makes
  *                              every connection a guest at once (a {@code /hello} then renames and joins);
  *                              default 250 ms
+ * @param presenceLimit         the members a room may have before the arrivals, departures and renames
+ *                              of others in it stop being announced (PROTOCOL.md, "Big rooms"); they are
+ *                              announced again once it is down to {@link #presenceResumeAt()}; 0 for no
+ *                              limit (always announced); default {@value #DEFAULT_PRESENCE_LIMIT}
  */
 public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout, int maxRoomsPerConnection,
-        Duration arrivalWindow) {
+        Duration arrivalWindow, int presenceLimit) {
 
     public static final int DEFAULT_MAX_ROOMS = 10_000;
     public static final int DEFAULT_MAX_MEMBERS_PER_ROOM = 10_000;
     public static final int DEFAULT_MAX_ROOMS_PER_CONNECTION = 50;
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(3);
     public static final Duration DEFAULT_ARRIVAL_WINDOW = Duration.ofMillis(250);
+    /**
+     * A room of up to this many members hears everyone come and go, as a chat room should; past it, the
+     * announcements would cost members × arrivals lines (50 million for 10,000 arrivals in one room)
+     * and a list that long is no longer read by people anyway.
+     */
+    public static final int DEFAULT_PRESENCE_LIMIT = 200;
     /** The longest close timeout accepted. */
     public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofMinutes(10);
     /** The longest arrival window accepted. */
@@ -41,26 +51,49 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
         }
         checkMillis("close timeout", closeTimeout, MAX_CLOSE_TIMEOUT);
         checkMillis("arrival window", arrivalWindow, MAX_ARRIVAL_WINDOW);
+        if (presenceLimit < 0) {
+            throw new IllegalArgumentException("the presence limit must be at least 0 (no limit): " + presenceLimit);
+        }
     }
 
-    /** Room limits with the default close timeout, rooms per connection and arrival window. */
+    /** These limits with the default presence limit. */
+    public ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout, int maxRoomsPerConnection,
+            Duration arrivalWindow) {
+        this(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, DEFAULT_PRESENCE_LIMIT);
+    }
+
+    /** Room limits with the default close timeout, rooms per connection, arrival window and presence limit. */
     public ChatLimits(int maxRooms, int maxMembersPerRoom) {
         this(maxRooms, maxMembersPerRoom, DEFAULT_CLOSE_TIMEOUT);
     }
 
-    /** Room limits and close timeout with the default rooms per connection and arrival window. */
+    /** Room limits and close timeout with the default rooms per connection, arrival window and presence limit. */
     public ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout) {
         this(maxRooms, maxMembersPerRoom, closeTimeout, DEFAULT_MAX_ROOMS_PER_CONNECTION, DEFAULT_ARRIVAL_WINDOW);
     }
 
     /** These limits with {@code max} rooms per connection. */
     public ChatLimits withMaxRoomsPerConnection(int max) {
-        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, max, arrivalWindow);
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, max, arrivalWindow, presenceLimit);
     }
 
     /** These limits with the arrival window {@code window}. */
     public ChatLimits withArrivalWindow(Duration window) {
-        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, window);
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, window, presenceLimit);
+    }
+
+    /** These limits with the presence limit {@code limit} (0: no limit, every room announces everything). */
+    public ChatLimits withPresenceLimit(int limit) {
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, limit);
+    }
+
+    /**
+     * The size a quiet room must shrink to before announcements resume: three quarters of the
+     * {@link #presenceLimit()} (at least 1), so a room that hovers around the limit does not flap
+     * between the two; 0 when there is no limit.
+     */
+    public int presenceResumeAt() {
+        return presenceLimit == 0 ? 0 : (int) Math.max(1, presenceLimit * 3L / 4);
     }
 
     private static void checkMillis(String what, Duration value, Duration max) {

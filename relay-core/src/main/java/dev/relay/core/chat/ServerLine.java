@@ -42,6 +42,12 @@ public record ServerLine(Kind kind, List<String> args, String text) {
         NICK(3),
         /** {@code QUIT room nick reason}: someone disconnected. */
         QUIT(2),
+        /**
+         * {@code PRESENCE room off|on members text}: the arrivals, departures and renames of others in
+         * {@code room} are no longer announced to you ({@code off}: the room has grown past the server's
+         * presence limit), or are announced again ({@code on}); {@code members} is how many it had then.
+         */
+        PRESENCE(3),
         /** {@code ROOMS room:members ...}: one line of the answer to {@code /rooms}; {@link #ROOMSEND} ends it. */
         ROOMS(0),
         /** {@code ROOMSEND count}: the end of the answer to {@code /rooms}, {@code count} rooms listed. */

@@ -92,6 +92,29 @@ public final class ServerLines {
         return "QUIT " + room + ' ' + nick + ' ' + reason;
     }
 
+    /** The word of a {@code PRESENCE} line that says the room is quiet: others' presence is not announced. */
+    public static final String PRESENCE_OFF = "off";
+    /** The word of a {@code PRESENCE} line that says others' presence is announced again. */
+    public static final String PRESENCE_ON = "on";
+
+    /**
+     * {@code PRESENCE room off members text}: from now on the arrivals, departures and renames of others
+     * in {@code room}, which has {@code members} members, more than {@code limit}, are not announced.
+     */
+    public static String presenceOff(String room, int members, int limit) {
+        return "PRESENCE " + room + ' ' + PRESENCE_OFF + ' ' + members + " #" + room + " has more than " + limit
+                + " members: arrivals, departures and renames there are no longer announced (/who lists everyone)";
+    }
+
+    /**
+     * {@code PRESENCE room on members text}: {@code room} is down to {@code members} members, and the
+     * arrivals, departures and renames of others in it are announced again.
+     */
+    public static String presenceOn(String room, int members) {
+        return "PRESENCE " + room + ' ' + PRESENCE_ON + ' ' + members + " #" + room + " is down to " + members
+                + " members: arrivals, departures and renames there are announced again (/who lists everyone)";
+    }
+
     /**
      * The whole answer to {@code /rooms}: one or more {@code ROOMS name:members ...} lines of at most
      * {@code maxLineBytes} bytes each, listing the entries in the order given, then

@@ -17,12 +17,21 @@ final class ChatFixture implements AutoCloseable {
 
     final RoomRegistry rooms = new RoomRegistry();
     final SessionRegistry sessions = new SessionRegistry();
-    /** Guests at once, as with no arrival window: these tests are about a session's lines. */
-    final ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), ChatHandler.DEFAULT_ROOM,
-            ChatLimits.DEFAULTS.withArrivalWindow(Duration.ZERO));
+    final ChatHandler chat;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final FrameCodec lineCodec = new FrameCodec(Framing.LINE, 64);
     private final FrameCodec lengthCodec = new FrameCodec(Framing.LENGTH, 64);
+
+    /** Guests at once, as with no arrival window: these tests are about a session's lines. */
+    ChatFixture() {
+        this(ChatLimits.DEFAULTS);
+    }
+
+    /** {@code limits}, with guests at once. */
+    ChatFixture(ChatLimits limits) {
+        chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), ChatHandler.DEFAULT_ROOM,
+                limits.withArrivalWindow(Duration.ZERO));
+    }
 
     EmbeddedChannel connect() {
         return connect(Framing.LINE);

@@ -58,7 +58,7 @@ class ProtocolDocTest {
                 ServerLine.Kind.PRIV, ServerLine.Kind.JOIN, ServerLine.Kind.LEAVE, ServerLine.Kind.NICK,
                 ServerLine.Kind.ROOMS, ServerLine.Kind.ROOMSEND, ServerLine.Kind.WHO, ServerLine.Kind.WHOEND,
                 ServerLine.Kind.ERR, ServerLine.Kind.PONG, ServerLine.Kind.BYE, ServerLine.Kind.SERVER,
-                ServerLine.Kind.CURRENT);
+                ServerLine.Kind.CURRENT, ServerLine.Kind.PRESENCE);
     }
 
     @Test
@@ -70,6 +70,10 @@ class ProtocolDocTest {
         for (ServerLine.Kind kind : ServerLine.Kind.values()) {
             assertThat(doc).contains("| `" + kind + "` | " + kind.argCount() + " |");
         }
+        assertThat(doc).as("the SERVER key of the presence limit, and the size announcements resume at")
+                .contains("| `presence-limit` |").contains("three quarters of the limit (150 of 200");
+        assertThat(ChatLimits.DEFAULTS.presenceResumeAt()).isEqualTo(150);
+        assertThat(ChatLimits.DEFAULTS.presenceLimit()).isEqualTo(200);
         assertThat(doc).as("the bound on list lines, as ServerLines applies it")
                 .contains("at most min(" + ServerLines.MAX_LIST_LINE_BYTES + ", 3 × limit + 100) bytes")
                 .contains("then `WHOEND room COUNT`").contains("then `ROOMSEND COUNT`");

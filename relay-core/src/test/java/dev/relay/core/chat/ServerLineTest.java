@@ -28,6 +28,12 @@ class ServerLineTest {
             Map.entry(ServerLines.nick("dev", "bob", "rob"), new ServerLine(Kind.NICK, List.of("dev", "bob", "rob"), "")),
             Map.entry(ServerLines.quit("dev", "bob", "connection closed"),
                     new ServerLine(Kind.QUIT, List.of("dev", "bob"), "connection closed")),
+            Map.entry(ServerLines.presenceOff("dev", 201, 200), new ServerLine(Kind.PRESENCE, List.of("dev", "off", "201"),
+                    "#dev has more than 200 members: arrivals, departures and renames there are no longer announced "
+                            + "(/who lists everyone)")),
+            Map.entry(ServerLines.presenceOn("dev", 150), new ServerLine(Kind.PRESENCE, List.of("dev", "on", "150"),
+                    "#dev is down to 150 members: arrivals, departures and renames there are announced again "
+                            + "(/who lists everyone)")),
             Map.entry(ServerLines.rooms(List.of("dev:2", "lobby:1"), 4096).get(0), new ServerLine(Kind.ROOMS, List.of(), "dev:2 lobby:1")),
             Map.entry(ServerLines.rooms(List.of("dev:2", "lobby:1"), 4096).get(1), new ServerLine(Kind.ROOMSEND, List.of("2"), "")),
             Map.entry(ServerLines.rooms(List.of(), 4096).get(0), new ServerLine(Kind.ROOMS, List.of(), "")),
