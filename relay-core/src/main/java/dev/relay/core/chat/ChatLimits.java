@@ -37,7 +37,7 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
      * announcements would cost members × arrivals lines (50 million for 10,000 arrivals in one room)
      * and a list that long is no longer read by people anyway.
      */
-    public static final int DEFAULT_PRESENCE_LIMIT = 200;
+    public static final int DEFAULT_PRESENCE_LIMIT = 50;
     /** The longest close timeout accepted. */
     public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofMinutes(10);
     /** The longest arrival window accepted. */

@@ -60,7 +60,7 @@ class ArrivalTest {
         assertThat(lines(bob)).containsExactly(
                 "WELCOME Bob dev Hi Bob, you are in #dev and #ops; what you type goes to #dev. /help for commands.",
                 "SERVER protocol=2 idle-timeout-ms=0 framing=line max-frame-length=256 max-rooms-per-connection=3 "
-                        + "presence-limit=200",
+                        + "presence-limit=50",
                 "JOIN dev Bob", "JOIN ops Bob");
         assertThat(lines(carol)).as("no guest, no rename: only the JOIN of bob").containsExactly("JOIN ops Bob");
         assertThat(Session.of(bob).room().name()).isEqualTo("dev");

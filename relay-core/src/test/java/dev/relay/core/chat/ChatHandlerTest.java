@@ -44,7 +44,7 @@ class ChatHandlerTest {
         assertThat(welcome.args()).containsExactly("guest1", "lobby");
         assertThat(welcome.text()).contains("/help");
         assertThat(got.get(1)).isEqualTo("SERVER protocol=2 idle-timeout-ms=0 framing=line max-frame-length=64 "
-                + "max-rooms-per-connection=50 presence-limit=200");
+                + "max-rooms-per-connection=50 presence-limit=50");
         assertThat(got.get(2)).as("every room the session is in starts with a JOIN to it").isEqualTo("JOIN lobby guest1");
         EmbeddedChannel second = fixture.connect();
         assertThat(lines(second)).first().asString().startsWith("WELCOME guest2 lobby ");

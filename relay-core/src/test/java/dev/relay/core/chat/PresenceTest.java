@@ -248,7 +248,7 @@ class PresenceTest {
 
     /**
      * 10,000 guests arriving in the default room, as in a connection storm: announced to everyone that
-     * would be 10,000 × 10,001 / 2 = 50 million lines. With the default limit (200) the first 201 are
+     * would be 10,000 × 10,001 / 2 = 50 million lines. With the default limit (50) the first 51 are
      * announced to the room, and every later guest hears its own JOIN and the notice only.
      */
     @Test

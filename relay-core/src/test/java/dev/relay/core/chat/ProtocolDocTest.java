@@ -71,9 +71,9 @@ class ProtocolDocTest {
             assertThat(doc).contains("| `" + kind + "` | " + kind.argCount() + " |");
         }
         assertThat(doc).as("the SERVER key of the presence limit, and the size announcements resume at")
-                .contains("| `presence-limit` |").contains("three quarters of the limit (150 of 200");
-        assertThat(ChatLimits.DEFAULTS.presenceResumeAt()).isEqualTo(150);
-        assertThat(ChatLimits.DEFAULTS.presenceLimit()).isEqualTo(200);
+                .contains("| `presence-limit` |").contains("three quarters of the limit (37 of 50");
+        assertThat(ChatLimits.DEFAULTS.presenceResumeAt()).isEqualTo(37);
+        assertThat(ChatLimits.DEFAULTS.presenceLimit()).isEqualTo(50);
         assertThat(doc).as("the bound on list lines, as ServerLines applies it")
                 .contains("at most min(" + ServerLines.MAX_LIST_LINE_BYTES + ", 3 × limit + 100) bytes")
                 .contains("then `WHOEND room COUNT`").contains("then `ROOMSEND COUNT`");
