@@ -131,7 +131,7 @@ public final class Main implements Callable<Integer> {
     String defaultRoom = ChatHandler.DEFAULT_ROOM;
 
     @Option(names = "--io-threads", paramLabel = "N",
-            description = "Event loop threads; 0 means 1 per core (default: ${DEFAULT-VALUE}).")
+            description = "Event loop threads; 0 means 2 per core (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
     @Option(names = "--no-native", negatable = false,
@@ -237,7 +237,7 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--default-room must be a room name, not '" + defaultRoom + "': "
                     + roomProblem);
         }
-        CommandLines.checkRange("--io-threads", ioThreads, 0, "1 per core", Long.MAX_VALUE, "");
+        CommandLines.checkRange("--io-threads", ioThreads, 0, "2 per core", Long.MAX_VALUE, "");
     }
 
     private static SlowConsumerPolicy slowConsumerPolicy(String name) {

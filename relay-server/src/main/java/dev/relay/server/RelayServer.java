@@ -111,11 +111,7 @@ public final class RelayServer implements AutoCloseable {
             try {
                 acceptGroup = new MultiThreadIoEventLoopGroup(1,
                         new DefaultThreadFactory("relay-accept"), transport.ioHandlerFactory());
-                // One loop per core, not Netty's two: a fan-out hands each message to every loop that has
-                // members, so extra loops on the same cores only add hand-offs and context switches
-                // (docs/PERFORMANCE.md measures it).
-                int ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
-                ioGroup = new MultiThreadIoEventLoopGroup(ioThreads,
+                ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                         new DefaultThreadFactory("relay-io"), transport.ioHandlerFactory());
                 ServerBootstrap bootstrap = new ServerBootstrap()
                         .group(acceptGroup, ioGroup)

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * @param port           the port to bind; 0 (the default) picks a free one, see {@link RelayServer#port()}
  * @param framing        how clients frame their lines; default {@link Framing#LINE}
  * @param maxFrameLength the largest frame payload accepted, in bytes; default per framing (8 KiB, 1 MiB)
- * @param ioThreads      event loop threads serving connections; 0 (the default) for one per core
+ * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
  * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
  * @param nativeTransport use epoll where available (the default) rather than NIO
  * @param maxPendingBytes the soft limit: bytes queued for one client that it has not read yet; a client

@@ -89,7 +89,7 @@ class MainTest {
                 bad("--presence-limit many", "Invalid value for option '--presence-limit': 'many' is not an int (see --help)"),
                 bad("--arrival-window-ms -5", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not -5"),
                 bad("--arrival-window-ms 10001", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not 10001"),
-                bad("--io-threads -1", "--io-threads must be 0 (1 per core) or more, not -1"),
+                bad("--io-threads -1", "--io-threads must be 0 (2 per core) or more, not -1"),
                 bad("--default-room a.b",
                         "--default-room must be a room name, not 'a.b': a room name has only letters, digits, _ and -"),
                 bad("--slow-consumer never", "--slow-consumer must be disconnect or drop, not 'never'"),
