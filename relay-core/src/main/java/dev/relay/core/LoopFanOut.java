@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  *       has read everything ready) writes and flushes each batch once. A burst of N messages to a
  *       member costs one buffer and about one {@code write} syscall, not N, and nothing per message
  *       goes through the channel's outbound queue. A large frame (at least the share size) is not
- *       copied: the member's channel gets a retained view of the one encoded buffer, behind what was
- *       batched before it, and the flush gathers them in one {@code writev}. Either way the channel's
+ *       copied to a member that is keeping up (its channel is writable): the member's channel gets a
+ *       retained view of the one encoded buffer, behind what was batched before it, and the flush
+ *       gathers them in one {@code writev}. A member that is behind gets a copy, so that closing it
+ *       frees what it holds. Either way the channel's
  *       outbound buffer counts the bytes, so the slow-consumer limits and the memory budget see a
  *       shared frame as they see a copied one: in full, for each member.</li>
  *   <li><b>One hand-off per message per loop.</b> A broadcast from another loop does not become a task
@@ -61,9 +63,13 @@ final class LoopFanOut {
      * Frames of at least this many bytes go to each member by reference (a retained view of the one
      * encoded buffer, gathered with the member's other writes by {@code writev}) rather than copied into
      * its batch. Measured end to end (docs/PERFORMANCE.md, "Large frames by reference"): at 1 KiB copying
-     * and sharing come out even, from 2 KiB up sharing wins, by 1.3 to 2 times at 4 to 16 KiB.
+     * and sharing come out even, from 2 KiB up sharing is faster. But a view pins the whole frame (and
+     * the allocator chunk under it) for as long as any member holds one, so closing a member that is
+     * behind frees less than the budget counts it for; with 8 KB frames and hundreds of members that
+     * never read, the budget then went on to close readers too (MemoryBudgetIT). Until the budget
+     * accounts for that, only frames past the line framing's 8 KiB limit are shared.
      */
-    static final int SHARE_BYTES = 2048;
+    static final int SHARE_BYTES = 16 * 1024;
 
     final EventLoop loop;
     private final SlowConsumerGuard guard;
@@ -103,9 +109,12 @@ final class LoopFanOut {
             return;
         }
         try {
-            if (length >= shareBytes) {
+            if (length >= shareBytes && member.channel.isWritable()) {
                 // Large: shared, not copied. What is batched goes first (order), then a view of the frame
                 // that this member owns; the pass's flush hands both to one gathering write (writev).
+                // Only to a member that is keeping up: one that is behind gets its own copy, so that
+                // closing it (its limit, the budget) frees what it holds, which a view of a frame that
+                // others still hold would not.
                 ByteBuf before = batch.take();
                 if (before != null) {
                     member.write(before);
