@@ -117,7 +117,7 @@ class MainTest {
         assertThat(exit).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("--presence-limit=N Members a room may have before the "
                 + "arrivals, departures and renames of others in it are no longer announced (announced again at 3/4 of "
-                + "it); 0 for no limit (default: 200).");
+                + "it); 0 for no limit (default: 50).");
     }
 
     @Test
