@@ -83,6 +83,8 @@ class ConsoleTmuxIT {
         all.addAll(List.of(args));
         Pane pane = tmux.console(name, environment, all.toArray(String[]::new));
         pane.awaitText("-- connected to");
+        // and reading: keys typed before the prompt is up are echoed by the terminal ahead of it
+        pane.await(screen -> assertThat(pane.inputLine()).as("the prompt").endsWith(">"));
         return pane;
     }
 
