@@ -73,7 +73,6 @@ final class LoopFanOut {
 
     final EventLoop loop;
     private final SlowConsumerGuard guard;
-    private final int shareBytes;
     /** Members in rooms on this loop; the registry drops this fan-out at 0. Guarded by the registry's map. */
     int members;
 
@@ -87,11 +86,9 @@ final class LoopFanOut {
     private final Queue<Channel> paused = new ConcurrentLinkedQueue<>();
     private final Runnable drainTask = this::drain;
 
-    /** @param shareBytes frames of at least this many bytes are shared, not copied ({@link #SHARE_BYTES}) */
-    LoopFanOut(EventLoop loop, SlowConsumerGuard guard, int shareBytes) {
+    LoopFanOut(EventLoop loop, SlowConsumerGuard guard) {
         this.loop = loop;
         this.guard = guard;
-        this.shareBytes = shareBytes;
     }
 
     /**
@@ -109,7 +106,7 @@ final class LoopFanOut {
             return;
         }
         try {
-            if (length >= shareBytes && member.channel.isWritable()) {
+            if (length >= SHARE_BYTES && member.channel.isWritable()) {
                 // Large: shared, not copied. What is batched goes first (order), then a view of the frame
                 // that this member owns; the pass's flush hands both to one gathering write (writev).
                 // Only to a member that is keeping up: one that is behind gets its own copy, so that

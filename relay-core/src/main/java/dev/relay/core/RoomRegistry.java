@@ -171,7 +171,7 @@ public final class RoomRegistry {
     /** The fan-out of {@code loop}, counting one more member on it. */
     LoopFanOut fanOutFor(EventLoop loop) {
         return fanOuts.compute(loop, (key, fanOut) -> {
-            LoopFanOut target = fanOut != null ? fanOut : new LoopFanOut(key, guard, LoopFanOut.SHARE_BYTES);
+            LoopFanOut target = fanOut != null ? fanOut : new LoopFanOut(key, guard);
             target.members++;
             return target;
         });

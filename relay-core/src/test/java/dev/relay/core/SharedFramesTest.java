@@ -139,4 +139,29 @@ class SharedFramesTest {
         assertThat(reader.isOpen()).isTrue();
         assertThat(frames(reader)).hasSize(5).allMatch(big::equals);
     }
+
+    @Test
+    void aMemberThatIsBehindGetsItsOwnCopySoClosingItFreesWhatItHolds() throws Exception {
+        RoomRegistry rooms = new RoomRegistry();
+        WriteRecorder readerWrites = new WriteRecorder();
+        WriteRecorder behindWrites = new WriteRecorder();
+        EmbeddedChannel reader = member(readerWrites, new FlushValve().open());
+        EmbeddedChannel behind = member(behindWrites, new FlushValve()); // never lets a flush through
+        behind.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
+        Room room = rooms.join("room", reader);
+        rooms.join("room", behind);
+        String big = "B".repeat(LoopFanOut.SHARE_BYTES);
+
+        room.broadcast(null, big); // behind is still writable: shared
+        behind.runPendingTasks();
+        assertThat(behind.isWritable()).isFalse();
+        room.broadcast(null, big); // now it is not: a copy of its own
+        behind.runPendingTasks(); // the pass's flush writes its batch
+        frames(reader);
+
+        assertThat(behindWrites.addresses.get(0)).isEqualTo(readerWrites.addresses.get(0));
+        assertThat(behindWrites.addresses.get(1)).as("a copy, not the frame the reader got")
+                .isNotEqualTo(readerWrites.addresses.get(1));
+        assertThat(behindWrites.sizes).containsExactly(4 + big.length(), 4 + big.length());
+    }
 }

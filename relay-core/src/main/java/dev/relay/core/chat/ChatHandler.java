@@ -156,8 +156,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        Session started = Session.of(ctx.channel());
-        if (started != null && relayedAsBytes(ctx, started, frame)) {
+        Session session = Session.of(ctx.channel()); // one attribute lookup per line, for both paths
+        if (session != null && relayedAsBytes(ctx, session, frame)) {
             return;
         }
         String line;
@@ -166,7 +166,6 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        Session session = Session.of(ctx.channel());
         if (session == null) {
             session = arrive(ctx, line);
             if (session == null) {
