@@ -1,13 +1,16 @@
 package dev.relay.core;
 
 import dev.relay.core.codec.FrameBatch;
+import dev.relay.core.internal.LoopClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +33,12 @@ import org.jspecify.annotations.Nullable;
  *       per recipient: it queues one {@link Handoff} carrying the encoded frames and the recipients on
  *       this loop, and one drain task (scheduled only if none is pending) delivers every queued
  *       hand-off in order.</li>
+ *   <li><b>Lines that may wait.</b> A frame delivered with a wait (presence: who came and went) goes
+ *       into the member's batch like any other, in order with it, but does not ask for a flush of its own:
+ *       it leaves with the member's next flush (a message, a reply), or at the latest once the wait is
+ *       over. In a room that people join one after another, n arrivals cost n²/2 presence
+ *       lines; this turns most of their writes (one system call each, and a wake-up of the reader) into
+ *       part of a write that happens anyway, or into one write per member per interval.</li>
  * </ul>
  * What waits in the hand-off queue is bounded: past {@link #MAX_QUEUED_BYTES} the sender whose
  * broadcast crossed the line stops being read until this loop has caught up (under half of it), so a
@@ -49,7 +58,7 @@ final class LoopFanOut {
      * One broadcast's recipients on this loop and its frames, indexed by framing ordinal: one for each
      * framing those recipients use, each a reference the hand-off owns.
      */
-    record Handoff(Member[] members, @Nullable Channel except, @Nullable ByteBuf[] frames, long bytes) {
+    record Handoff(Member[] members, @Nullable Channel except, @Nullable ByteBuf[] frames, long bytes, long waitNanos) {
         void release() {
             for (ByteBuf frame : frames) {
                 if (frame != null) {
@@ -79,6 +88,13 @@ final class LoopFanOut {
     private final ArrayList<Member> dirty = new ArrayList<>();
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushDirty;
+    /** Members with lazily delivered frames waiting, for the lazy flush; may overlap {@link #dirty}. */
+    private final ArrayList<Member> lazy = new ArrayList<>();
+    private boolean lazyFlushScheduled;
+    /** When the earliest lazy flush scheduled is due, on {@link #ticker}; meaningful while one is scheduled. */
+    private long lazyFlushAt;
+    private final Ticker ticker;
+    private final Runnable lazyFlushTask = this::flushLazy;
 
     private final Queue<Handoff> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -89,14 +105,19 @@ final class LoopFanOut {
     LoopFanOut(EventLoop loop, SlowConsumerGuard guard) {
         this.loop = loop;
         this.guard = guard;
+        this.ticker = LoopClock.of(loop);
     }
 
     /**
      * Appends {@code frame} to {@code member}'s batch unless it is {@code except} or the slow-consumer
-     * guard refuses it, and marks it for this pass's flush. On the loop only; does not take {@code frame}.
+     * guard refuses it, and marks it for this pass's flush; or, if {@code waitNanos} is positive, for the
+     * member's next flush or a flush within that time, whichever comes first. On the loop only; does not
+     * take {@code frame}.
      */
-    void deliver(Member member, @Nullable Channel except, ByteBuf frame) {
-        if (member.channel == except) {
+    void deliver(Member member, @Nullable Channel except, ByteBuf frame, long waitNanos) {
+        if (member.channel == except || !member.channel.isActive()) {
+            // closed, and still listed until its room hears of it: whatever it got now would wait in its
+            // batch for a flush that would only release it, or (a lazy one, at shutdown) never come
             return;
         }
         FrameBatch batch = member.batch;
@@ -136,13 +157,54 @@ final class LoopFanOut {
             }
             return;
         }
-        if (!member.dirty) {
+        if (waitNanos > 0) {
+            markLazy(member, waitNanos);
+        } else if (!member.dirty) {
             member.dirty = true;
             dirty.add(member);
             if (!flushScheduled) {
                 flushScheduled = true;
                 loop.execute(flushTask);
             }
+        }
+    }
+
+    private void markLazy(Member member, long waitNanos) {
+        if (member.dirty) {
+            return; // this pass's flush takes it along
+        }
+        if (!member.lazy) {
+            member.lazy = true;
+            lazy.add(member);
+        }
+        long due = ticker.nanoTime() + waitNanos;
+        if (!lazyFlushScheduled || due - lazyFlushAt < 0) {
+            // the first wait, or a shorter one than the flush scheduled (another handler's setting): an
+            // extra flush is harmless, one too late is not
+            lazyFlushScheduled = true;
+            lazyFlushAt = due;
+            try {
+                loop.schedule(lazyFlushTask, waitNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                flushLazy(); // the loop is stopping: now or never
+            }
+        }
+    }
+
+    /** Flushes the members that only lazy frames made dirty and that no flush has taken since. */
+    private void flushLazy() {
+        try {
+            for (int i = 0; i < lazy.size(); i++) {
+                Member member = lazy.get(i);
+                member.lazy = false;
+                writeOut(member);
+            }
+        } finally {
+            for (int i = 0; i < lazy.size(); i++) {
+                lazy.get(i).lazy = false;
+            }
+            lazy.clear();
+            lazyFlushScheduled = false;
         }
     }
 
@@ -153,17 +215,7 @@ final class LoopFanOut {
             for (int i = 0; i < dirty.size(); i++) {
                 Member member = dirty.get(i);
                 member.dirty = false;
-                ByteBuf waiting = member.batch.take();
-                if (!member.channel.isActive()) {
-                    if (waiting != null) {
-                        waiting.release(); // closed meanwhile (cut, or gone): a write would only fail
-                    }
-                    continue;
-                }
-                if (waiting != null) {
-                    member.write(waiting);
-                }
-                member.flush();
+                writeOut(member);
             }
         } finally {
             for (int i = 0; i < dirty.size(); i++) {
@@ -172,6 +224,21 @@ final class LoopFanOut {
             dirty.clear();
             flushScheduled = false;
         }
+    }
+
+    /** Writes and flushes what waits for {@code member}: its batch, and a shared frame written but not flushed. */
+    private static void writeOut(Member member) {
+        ByteBuf waiting = member.batch.take();
+        if (!member.channel.isActive()) {
+            if (waiting != null) {
+                waiting.release(); // closed meanwhile (cut, or gone): a write would only fail
+            }
+            return;
+        }
+        if (waiting != null) {
+            member.write(waiting);
+        }
+        member.flush();
     }
 
     /** Queues a broadcast for this loop's members; takes ownership of the hand-off's frames. Any thread. */
@@ -209,7 +276,7 @@ final class LoopFanOut {
                 try {
                     for (Member member : handoff.members()) {
                         if (member.framing >= 0) {
-                            deliver(member, handoff.except(), handoff.frames()[member.framing]);
+                            deliver(member, handoff.except(), handoff.frames()[member.framing], handoff.waitNanos());
                         }
                     }
                 } finally {

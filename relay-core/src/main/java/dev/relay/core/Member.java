@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * handlers above the encoder (the chat protocol, an app's own) are skipped, while those below it
  * (towards the socket: TLS, for instance) see them as they see every other write.
  *
- * <p>Threading: immutable apart from {@link #dirty}, which only the channel's event loop touches.
+ * <p>Threading: immutable apart from {@link #dirty} and {@link #lazy}, which only the channel's event
+ * loop touches.
  */
 final class Member {
 
@@ -40,6 +41,8 @@ final class Member {
     private final ChannelPromise voidPromise;
     /** Written to in this event loop pass and not flushed yet. */
     boolean dirty;
+    /** Has frames that may wait, for the fan-out's lazy flush (unless another flush takes them first). */
+    boolean lazy;
 
     Member(Channel channel, LoopFanOut fanOut, ChannelFutureListener closeListener, @Nullable Account account) {
         this.account = account;

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -178,7 +179,19 @@ public final class Room {
      * Members without a {@link FrameCodec} are skipped: they have no framing to write in.
      */
     public void broadcast(@Nullable Channel except, CharSequence text) {
-        fanOut(except, text, null);
+        fanOut(except, text, null, 0);
+    }
+
+    /**
+     * Sends one text frame to every member except {@code except}, as a line that may wait up to {@code
+     * within}: it is queued in order with everything else for each member, but leaves with that member's
+     * next flush (a message, a reply) or once {@code within} is over, rather than costing a write of its
+     * own. For notices that nobody waits on, such as presence: when people join a room one after another,
+     * each arrival is news to everyone already there, and most of those lines then share a write.
+     * {@link Duration#ZERO} is {@link #broadcast(Channel, CharSequence)}.
+     */
+    public void announce(@Nullable Channel except, CharSequence text, Duration within) {
+        fanOut(except, text, null, Math.max(0, within.toNanos()));
     }
 
     /**
@@ -187,13 +200,14 @@ public final class Room {
      */
     public void broadcast(@Nullable Channel except, ByteBuf payload) {
         try {
-            fanOut(except, null, payload);
+            fanOut(except, null, payload, 0);
         } finally {
             payload.release();
         }
     }
 
-    private void fanOut(@Nullable Channel except, @Nullable CharSequence text, @Nullable ByteBuf payload) {
+    private void fanOut(@Nullable Channel except, @Nullable CharSequence text, @Nullable ByteBuf payload,
+            long waitNanos) {
         Group[] snapshot = groups;
         if (snapshot.length == 0) {
             return;
@@ -206,11 +220,11 @@ public final class Room {
                     for (Member member : group.members) {
                         if (member.framing >= 0) {
                             group.fanOut.deliver(member, except,
-                                    encoded(encoded, member.framing, alloc, text, payload));
+                                    encoded(encoded, member.framing, alloc, text, payload), waitNanos);
                         }
                     }
                 } else if (group.framings != 0) {
-                    handOff(group, except, encoded, alloc, text, payload);
+                    handOff(group, except, encoded, alloc, text, payload, waitNanos);
                 }
             }
         } finally {
@@ -223,7 +237,7 @@ public final class Room {
     }
 
     private static void handOff(Group group, @Nullable Channel except, ByteBuf[] encoded, ByteBufAllocator alloc,
-            @Nullable CharSequence text, @Nullable ByteBuf payload) {
+            @Nullable CharSequence text, @Nullable ByteBuf payload, long waitNanos) {
         ByteBuf[] frames = new ByteBuf[FRAMINGS];
         long bytes = 0;
         try {
@@ -241,7 +255,7 @@ public final class Room {
             }
             throw e;
         }
-        group.fanOut.handOff(new LoopFanOut.Handoff(group.members, except, frames, bytes));
+        group.fanOut.handOff(new LoopFanOut.Handoff(group.members, except, frames, bytes, waitNanos));
     }
 
     private static ByteBuf encoded(ByteBuf[] encoded, int framing, ByteBufAllocator alloc,

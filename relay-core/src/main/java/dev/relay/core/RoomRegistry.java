@@ -157,14 +157,14 @@ public final class RoomRegistry {
         ByteBuf frame = FRAMINGS[member.framing].encode(target.alloc(), text);
         if (member.fanOut.loop.inEventLoop()) {
             try {
-                member.fanOut.deliver(member, null, frame);
+                member.fanOut.deliver(member, null, frame, 0);
             } finally {
                 frame.release();
             }
         } else {
             ByteBuf[] frames = new ByteBuf[FRAMINGS.length];
             frames[member.framing] = frame; // owned by the hand-off from here
-            member.fanOut.handOff(new LoopFanOut.Handoff(new Member[] {member}, null, frames, frame.readableBytes()));
+            member.fanOut.handOff(new LoopFanOut.Handoff(new Member[] {member}, null, frames, frame.readableBytes(), 0));
         }
     }
 

@@ -121,6 +121,11 @@ public final class Main implements Callable<Integer> {
                     + "longer announced (announced again at 3/4 of it); 0 for no limit (default: ${DEFAULT-VALUE}).")
     int presenceLimit = ChatLimits.DEFAULT_PRESENCE_LIMIT;
 
+    @Option(names = "--presence-delay-ms", paramLabel = "MILLIS",
+            description = "How long news of others' arrivals, departures and renames may wait to share a write with "
+                    + "what a member gets next; 0 sends each at once (default: ${DEFAULT-VALUE}).")
+    long presenceDelayMillis = ChatLimits.DEFAULT_PRESENCE_DELAY.toMillis();
+
     @Option(names = "--arrival-window-ms", paramLabel = "MILLIS",
             description = "How long a new connection has to send its /hello arrival line before it becomes a guest "
                     + "in the default room; 0 makes everyone a guest at once (default: ${DEFAULT-VALUE}).")
@@ -172,7 +177,7 @@ public final class Main implements Callable<Integer> {
                 .messageRate(rate, burst)
                 .idleTimeout(millis(idleTimeoutMillis))
                 .chatLimits(new ChatLimits(maxRooms, maxRoomMembers, millis(closeTimeoutMillis), maxRoomsPerConnection,
-                        millis(arrivalWindowMillis), presenceLimit))
+                        millis(arrivalWindowMillis), presenceLimit, millis(presenceDelayMillis)))
                 .slowConsumerPolicy(slowConsumerPolicy(slowConsumer))
                 .build();
         if (maxPendingBytesHard != null) {
@@ -230,6 +235,8 @@ public final class Main implements Callable<Integer> {
         CommandLines.checkRange("--max-room-members", maxRoomMembers, 1, null, Long.MAX_VALUE, "");
         CommandLines.checkRange("--max-rooms-per-connection", maxRoomsPerConnection, 1, null, Long.MAX_VALUE, "");
         CommandLines.checkRange("--presence-limit", presenceLimit, 0, "no limit", Long.MAX_VALUE, "");
+        CommandLines.checkRange("--presence-delay-ms", presenceDelayMillis, 0, "at once",
+                ChatLimits.MAX_PRESENCE_DELAY.toMillis(), "ms");
         CommandLines.checkRange("--arrival-window-ms", arrivalWindowMillis, 0, "guests at once",
                 ChatLimits.MAX_ARRIVAL_WINDOW.toMillis(), "ms");
         String roomProblem = Names.roomProblem(Names.normalizeRoom(defaultRoom));

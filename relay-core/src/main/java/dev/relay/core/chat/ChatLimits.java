@@ -23,9 +23,13 @@ import java.util.Objects;
  *                              of others in it stop being announced (PROTOCOL.md, "Big rooms"); they are
  *                              announced again once it is down to {@link #presenceResumeAt()}; 0 for no
  *                              limit (always announced); default {@value #DEFAULT_PRESENCE_LIMIT}
+ * @param presenceDelay         how long the news of others' arrivals, departures and renames may wait to
+ *                              share a write with what a member gets next (it never falls behind that);
+ *                              a member's own presence lines are never held back; {@link Duration#ZERO}
+ *                              sends each at once; default 100 ms
  */
 public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout, int maxRoomsPerConnection,
-        Duration arrivalWindow, int presenceLimit) {
+        Duration arrivalWindow, int presenceLimit, Duration presenceDelay) {
 
     public static final int DEFAULT_MAX_ROOMS = 10_000;
     public static final int DEFAULT_MAX_MEMBERS_PER_ROOM = 10_000;
@@ -38,6 +42,13 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
      * and a list that long is no longer read by people anyway.
      */
     public static final int DEFAULT_PRESENCE_LIMIT = 50;
+    /**
+     * Presence news may wait this long: too short to notice in a chat, long enough that when a room fills
+     * up, the join lines a member would get one write each mostly share writes instead.
+     */
+    public static final Duration DEFAULT_PRESENCE_DELAY = Duration.ofMillis(100);
+    /** The longest presence delay accepted. */
+    public static final Duration MAX_PRESENCE_DELAY = Duration.ofSeconds(10);
     /** The longest close timeout accepted. */
     public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofMinutes(10);
     /** The longest arrival window accepted. */
@@ -54,6 +65,14 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
         if (presenceLimit < 0) {
             throw new IllegalArgumentException("the presence limit must be at least 0 (no limit): " + presenceLimit);
         }
+        checkMillis("presence delay", presenceDelay, MAX_PRESENCE_DELAY);
+    }
+
+    /** These limits with the default presence delay. */
+    public ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTimeout, int maxRoomsPerConnection,
+            Duration arrivalWindow, int presenceLimit) {
+        this(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, presenceLimit,
+                DEFAULT_PRESENCE_DELAY);
     }
 
     /** These limits with the default presence limit. */
@@ -74,17 +93,26 @@ public record ChatLimits(int maxRooms, int maxMembersPerRoom, Duration closeTime
 
     /** These limits with {@code max} rooms per connection. */
     public ChatLimits withMaxRoomsPerConnection(int max) {
-        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, max, arrivalWindow, presenceLimit);
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, max, arrivalWindow, presenceLimit,
+                presenceDelay);
     }
 
     /** These limits with the arrival window {@code window}. */
     public ChatLimits withArrivalWindow(Duration window) {
-        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, window, presenceLimit);
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, window, presenceLimit,
+                presenceDelay);
     }
 
     /** These limits with the presence limit {@code limit} (0: no limit, every room announces everything). */
     public ChatLimits withPresenceLimit(int limit) {
-        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, limit);
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow, limit,
+                presenceDelay);
+    }
+
+    /** These limits with the presence delay {@code delay} ({@link Duration#ZERO}: presence is sent at once). */
+    public ChatLimits withPresenceDelay(Duration delay) {
+        return new ChatLimits(maxRooms, maxMembersPerRoom, closeTimeout, maxRoomsPerConnection, arrivalWindow,
+                presenceLimit, delay);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.relay.core.chat;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,16 @@ public interface Delivery {
             line.release();
         }
         toRoom(room, except, text);
+    }
+
+    /**
+     * Delivers {@code line} to every member of room {@code room} except {@code except}, as a notice that may
+     * wait up to {@code within} to share a write with what follows it, but never falls behind what follows
+     * it: presence ({@link ChatLimits#presenceDelay()}). The default delivers it at once, like {@link
+     * #toRoom(String, Channel, CharSequence)}.
+     */
+    default void announce(String room, @Nullable Channel except, CharSequence line, Duration within) {
+        toRoom(room, except, line);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,14 @@ public final class LocalDelivery implements Delivery {
         Room target = rooms.get(room);
         if (target != null) {
             target.broadcast(except, line);
+        }
+    }
+
+    @Override
+    public void announce(String room, @Nullable Channel except, CharSequence line, Duration within) {
+        Room target = rooms.get(room);
+        if (target != null) {
+            target.announce(except, line, within);
         }
     }
 

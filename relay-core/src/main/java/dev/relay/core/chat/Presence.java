@@ -1,7 +1,9 @@
 package dev.relay.core.chat;
 
 import dev.relay.core.Room;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * room quiet is still announced, then the {@code off} notice follows, so every member knew the whole
  * room at that moment; the departure that ends the quiet is not, and the {@code on} notice follows
  * instead (a client that keeps a member list asks {@code /who} then).
+ *
+ * <p><b>When.</b> A member's own presence lines are its answers and leave with them. The news of others
+ * goes through {@link Delivery#announce} with the presence delay ({@link ChatLimits#presenceDelay()}): it
+ * is queued in order with everything else for each member, and leaves with the member's next write or
+ * once the delay is over. A room that fills up costs every member one line per arrival either way, but no
+ * longer one write (and one wake-up of its reader) per line.
  *
  * <p><b>State and threads.</b> Each room's member count and quiet bit are packed in one int on the
  * room ({@link Room#presenceState()}), changed only by compare-and-set. Whether a room is quiet is one
@@ -58,11 +66,13 @@ final class Presence {
     private final Delivery delivery;
     private final int limit;
     private final int resumeAt;
+    private final Duration delay;
 
     Presence(Delivery delivery, ChatLimits limits) {
         this.delivery = delivery;
         this.limit = limits.presenceLimit();
         this.resumeAt = limits.presenceResumeAt();
+        this.delay = limits.presenceDelay();
     }
 
     /** Whether the presence of others in {@code room} is not announced right now. O(1), any thread. */
@@ -111,7 +121,8 @@ final class Presence {
             reply(ctx, ServerLines.presenceOff(room.name(), step.members(), limit));
             return;
         }
-        delivery.toRoom(room.name(), null, join);
+        reply(ctx, join); // its own confirmation at once; the others' news may wait for their next write
+        announce(room, ctx.channel(), join);
         if (step.change() == Change.STOPPED) {
             delivery.toRoom(room.name(), null, ServerLines.presenceOff(room.name(), step.members(), limit));
         }
@@ -125,10 +136,9 @@ final class Presence {
     Step parting(ChannelHandlerContext ctx, Session session, Room room) {
         Step step = depart(room);
         String leave = ServerLines.leave(room.name(), session.nick());
-        if (step.change().wasQuiet()) {
-            reply(ctx, leave);
-        } else {
-            delivery.toRoom(room.name(), null, leave);
+        reply(ctx, leave);
+        if (!step.change().wasQuiet()) {
+            announce(room, ctx.channel(), leave);
         }
         return step;
     }
@@ -151,7 +161,7 @@ final class Presence {
             return;
         }
         if (!step.change().wasQuiet()) {
-            delivery.toRoom(room.name(), session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
+            announce(room, session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
         }
         departed(room, step);
     }
@@ -159,10 +169,18 @@ final class Presence {
     /** {@code oldNick} is now {@code newNick}: {@code NICK} to {@code room}, or in a quiet room to the session alone. */
     void renamed(ChannelHandlerContext ctx, Room room, String oldNick, String newNick) {
         String line = ServerLines.nick(room.name(), oldNick, newNick);
-        if (isQuiet(room)) {
-            reply(ctx, line);
+        reply(ctx, line);
+        if (!isQuiet(room)) {
+            announce(room, ctx.channel(), line);
+        }
+    }
+
+    /** News of {@code about} to the rest of {@code room}: it may wait for their next write, up to the presence delay. */
+    private void announce(Room room, Channel about, String line) {
+        if (delay.isZero()) {
+            delivery.toRoom(room.name(), about, line);
         } else {
-            delivery.toRoom(room.name(), null, line);
+            delivery.announce(room.name(), about, line, delay);
         }
     }
 

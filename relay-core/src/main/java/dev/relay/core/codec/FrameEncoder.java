@@ -31,6 +31,21 @@ public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
         codec.install(ctx.channel());
     }
 
+    /**
+     * The channel is done with: frames still waiting in its batch (presence that was allowed to wait, and
+     * the channel closed first) are released here, since no flush will take them.
+     */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        FrameBatch batch = FrameBatch.peek(ctx.channel());
+        if (batch != null && !ctx.channel().isActive()) { // removed from an open channel, it leaves them be
+            ByteBuf waiting = batch.take();
+            if (waiting != null) {
+                waiting.release();
+            }
+        }
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         FrameBatch batch = FrameBatch.peek(ctx.channel());

@@ -27,7 +27,7 @@ class ArrivalTest {
     private final RoomRegistry rooms = new RoomRegistry();
     private final SessionRegistry sessions = new SessionRegistry();
     private final ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-            ChatLimits.DEFAULTS.withArrivalWindow(WINDOW).withMaxRoomsPerConnection(3));
+            ChatLimits.DEFAULTS.withArrivalWindow(WINDOW).withPresenceDelay(java.time.Duration.ZERO).withMaxRoomsPerConnection(3));
     private final FrameCodec codec = new FrameCodec(Framing.LINE, 256);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -132,7 +132,7 @@ class ArrivalTest {
     @Test
     void anArrivalIntoAFullRoomJoinsNoneOfItsRooms() {
         ChatHandler small = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                new ChatLimits(100, 1).withArrivalWindow(WINDOW));
+                new ChatLimits(100, 1).withArrivalWindow(WINDOW).withPresenceDelay(java.time.Duration.ZERO));
         EmbeddedChannel first = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(),
                 codec.encoder(), small);
         channels.add(first);

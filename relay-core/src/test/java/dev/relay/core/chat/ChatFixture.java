@@ -22,13 +22,21 @@ final class ChatFixture implements AutoCloseable {
     private final FrameCodec lineCodec = new FrameCodec(Framing.LINE, 64);
     private final FrameCodec lengthCodec = new FrameCodec(Framing.LENGTH, 64);
 
-    /** Guests at once, as with no arrival window: these tests are about a session's lines. */
+    /**
+     * Guests at once, as with no arrival window, and presence sent at once: these tests are about a
+     * session's lines, not about when they leave (PresenceTest covers the presence delay).
+     */
     ChatFixture() {
         this(ChatLimits.DEFAULTS);
     }
 
-    /** {@code limits}, with guests at once. */
+    /** {@code limits}, with guests at once and presence at once. */
     ChatFixture(ChatLimits limits) {
+        this(limits.withPresenceDelay(Duration.ZERO), true);
+    }
+
+    /** {@code limits} as they are (the presence delay too), with guests at once. */
+    ChatFixture(ChatLimits limits, boolean presenceDelayAsGiven) {
         chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), ChatHandler.DEFAULT_ROOM,
                 limits.withArrivalWindow(Duration.ZERO));
     }

@@ -73,6 +73,62 @@ class PresenceTest {
         }
     }
 
+    /** Advances {@code channel}'s loop clock by {@code millis} and runs what falls due. */
+    private static void later(EmbeddedChannel channel, long millis) {
+        channel.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    @Test
+    void othersHearOfAnArrivalWithinThePresenceDelayOrWithTheirNextLineWhicheverComesFirst() {
+        ChatFixture fixture = new ChatFixture(ChatLimits.DEFAULTS.withPresenceDelay(Duration.ofMillis(100)), true);
+        fixtures.add(fixture);
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel carol = fixture.connect("carol");
+        later(alice, 100);
+        lines(alice); // carol's arrival
+
+        EmbeddedChannel bob = fixture.connect();
+        assertThat(lines(bob)).as("its own confirmation at once").contains("JOIN lobby guest3");
+        assertThat(lines(alice)).as("the news waits").isEmpty();
+        later(alice, 99);
+        assertThat(lines(alice)).isEmpty();
+        later(alice, 1);
+        assertThat(lines(alice)).containsExactly("JOIN lobby guest3");
+
+        // carol's copy is still waiting when bob speaks: it leaves with his line, and before it
+        type(bob, "hi");
+        assertThat(lines(carol)).containsExactly("JOIN lobby guest3", "MSG lobby guest3 hi");
+        assertThat(lines(alice)).containsExactly("MSG lobby guest3 hi");
+        later(carol, 100);
+        assertThat(lines(carol)).as("nothing twice").isEmpty();
+
+        // a rename: the renamer hears at once, the others with their next reply
+        type(bob, "/nick bob");
+        assertThat(lines(bob)).contains("NICK lobby guest3 bob");
+        type(alice, "/ping x");
+        assertThat(lines(alice)).containsExactly("NICK lobby guest3 bob", "PONG x");
+
+        // a departure of a connection that goes: its news still arrives
+        bob.close();
+        assertThat(lines(alice)).isEmpty();
+        later(alice, 100);
+        assertThat(lines(alice)).hasSize(1).first().asString().startsWith("QUIT lobby bob");
+    }
+
+    @Test
+    void aConnectionThatClosesWhileNewsWaitsForItLeaksNothing() {
+        ChatFixture fixture = new ChatFixture(ChatLimits.DEFAULTS.withPresenceDelay(Duration.ofMillis(100)), true);
+        fixtures.add(fixture);
+        EmbeddedChannel alice = fixture.connect("alice");
+        EmbeddedChannel bob = fixture.connect();
+        lines(bob);
+        alice.runPendingTasks(); // the news is in alice's batch now, waiting
+        alice.close();           // the batch goes with the channel (the leak detector fails the test otherwise)
+        later(alice, 100);
+        assertThat(lines(alice)).isEmpty();
+    }
+
     @Test
     void aRoomUpToTheLimitHearsEveryoneExactlyAsWithoutALimit() {
         Function<ChatLimits, List<List<String>>> script = limits -> {
@@ -219,7 +275,8 @@ class PresenceTest {
         lines(dev);
         // a second handler on the same registries, with an arrival window: the quiet state is the room's
         ChatHandler arriving = new ChatHandler(fixture.rooms, fixture.sessions,
-                new LocalDelivery(fixture.rooms, fixture.sessions), "lobby", limits.withArrivalWindow(Duration.ofSeconds(1)));
+                new LocalDelivery(fixture.rooms, fixture.sessions), "lobby",
+                limits.withArrivalWindow(Duration.ofSeconds(1)).withPresenceDelay(Duration.ZERO));
         FrameCodec codec = new FrameCodec(Framing.LINE, 64);
         EmbeddedChannel zed = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(),
                 arriving);

@@ -51,7 +51,7 @@ class RoomLimitsConcurrencyTest {
     }
 
     private ChatHandler handler(String defaultRoom, ChatLimits limits) {
-        return new ChatHandler(rooms, sessions, delivery, defaultRoom, limits.withArrivalWindow(java.time.Duration.ZERO));
+        return new ChatHandler(rooms, sessions, delivery, defaultRoom, limits.withArrivalWindow(java.time.Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
     }
 
     private static void type(EmbeddedChannel channel, String line) {
@@ -115,11 +115,13 @@ class RoomLimitsConcurrencyTest {
             for (int i = 0; i < PER_THREAD; i++) {
                 EmbeddedChannel channel = channels[t][i];
                 List<String> replies = replies(channel);
-                assertThat(replies).hasSize(1);
                 if (replies.get(0).startsWith("WELCOME ")) {
                     welcomed++;
                     assertThat(roomOf(channel)).isEqualTo("d" + (i % handlers.length));
+                    assertThat(replies).as("WELCOME, then its own JOIN").hasSize(2)
+                            .endsWith("JOIN " + roomOf(channel) + " " + Session.of(channel).nick());
                 } else {
+                    assertThat(replies).hasSize(1);
                     assertThat(replies.get(0)).isEqualTo("ERR room-full #d" + (i % handlers.length)
                             + " has its maximum of 10 members");
                     assertThat(channel.isOpen()).isFalse();
@@ -148,7 +150,9 @@ class RoomLimitsConcurrencyTest {
         });
         for (EmbeddedChannel[] mine : channels) {
             for (EmbeddedChannel channel : mine) {
-                assertThat(replies(channel)).singleElement().asString().startsWith("WELCOME ");
+                List<String> replies = replies(channel);
+                assertThat(replies).hasSize(2);
+                assertThat(replies.get(0)).startsWith("WELCOME ");
             }
         }
         // then all of them join 80 rooms of 10 places, every thread in the same order
@@ -164,8 +168,8 @@ class RoomLimitsConcurrencyTest {
                 List<String> replies = replies(channel);
                 if (roomOf(channel).equals("t" + (i % 80))) {
                     joined++;
-                    assertThat(replies).as("presence goes by the room, which skips codec-less channels")
-                            .containsExactly("CURRENT t" + (i % 80));
+                    assertThat(replies).as("its own JOIN is the answer, then CURRENT")
+                            .containsExactly("JOIN t" + (i % 80) + " " + Session.of(channel).nick(), "CURRENT t" + (i % 80));
                 } else {
                     assertThat(roomOf(channel)).isEqualTo("h" + t + "-" + (i / 10));
                     assertThat(replies).containsExactly("ERR room-full #t" + (i % 80) + " has its maximum of 10 members");
@@ -215,8 +219,10 @@ class RoomLimitsConcurrencyTest {
             }
             assertThat(moved).as("round %d", round).hasSize(19);
             for (EmbeddedChannel channel : moved) {
+                String left = roomOf(channel);
                 type(channel, "/part");
-                assertThat(replies(channel)).containsExactly("CURRENT lobby");
+                assertThat(replies(channel)).containsExactly("LEAVE " + left + " " + Session.of(channel).nick(),
+                        "CURRENT lobby");
             }
             assertThat(rooms.size()).isEqualTo(1);
         }
