@@ -87,6 +87,8 @@ class MainTest {
                 bad("--presence-limit -1", "--presence-limit must be 0 (no limit) or more, not -1"),
                 bad("--presence-limit -200", "--presence-limit must be 0 (no limit) or more, not -200"),
                 bad("--presence-limit many", "Invalid value for option '--presence-limit': 'many' is not an int (see --help)"),
+                bad("--presence-delay-ms -1", "--presence-delay-ms must be between 0 (at once) and 10000 ms, not -1"),
+                bad("--presence-delay-ms 10001", "--presence-delay-ms must be between 0 (at once) and 10000 ms, not 10001"),
                 bad("--arrival-window-ms -5", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not -5"),
                 bad("--arrival-window-ms 10001", "--arrival-window-ms must be between 0 (guests at once) and 10000 ms, not 10001"),
                 bad("--io-threads -1", "--io-threads must be 0 (2 per core) or more, not -1"),
