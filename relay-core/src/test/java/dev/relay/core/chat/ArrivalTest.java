@@ -27,7 +27,8 @@ class ArrivalTest {
     private final RoomRegistry rooms = new RoomRegistry();
     private final SessionRegistry sessions = new SessionRegistry();
     private final ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-            ChatLimits.DEFAULTS.withArrivalWindow(WINDOW).withPresenceDelay(java.time.Duration.ZERO).withMaxRoomsPerConnection(3));
+            ChatLimits.DEFAULTS.withArrivalWindow(WINDOW)
+                    .withPresenceDelay(java.time.Duration.ZERO).withMaxRoomsPerConnection(3));
     private final FrameCodec codec = new FrameCodec(Framing.LINE, 256);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 

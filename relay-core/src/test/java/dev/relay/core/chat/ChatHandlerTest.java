@@ -189,7 +189,8 @@ class ChatHandlerTest {
         RoomRegistry rooms = new RoomRegistry();
         SessionRegistry sessions = new SessionRegistry();
         ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                ChatLimits.DEFAULTS.withMaxRoomsPerConnection(3).withArrivalWindow(java.time.Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+                ChatLimits.DEFAULTS.withMaxRoomsPerConnection(3).withArrivalWindow(java.time.Duration.ZERO)
+                        .withPresenceDelay(java.time.Duration.ZERO));
         FrameCodec codec = new FrameCodec(Framing.LINE, 64);
         EmbeddedChannel alice = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(),
                 chat);
@@ -343,7 +344,8 @@ class ChatHandlerTest {
         dev.relay.core.RoomRegistry rooms = new dev.relay.core.RoomRegistry();
         SessionRegistry sessions = new SessionRegistry();
         ChatHandler limited = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                new ChatLimits(2, 2).withArrivalWindow(java.time.Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+                new ChatLimits(2, 2).withArrivalWindow(java.time.Duration.ZERO)
+                        .withPresenceDelay(java.time.Duration.ZERO));
         EmbeddedChannel a = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
                 new FrameCodec(Framing.LINE, 64).encoder(), limited);
         EmbeddedChannel b = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),

@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,26 +49,20 @@ class PresenceConcurrencyTest {
             return local.toUser(nick, line);
         }
     };
-    private final EmbeddedChannel[][] channels = new EmbeddedChannel[THREADS][PER_THREAD];
+    private final ChannelThreads threads = new ChannelThreads(THREADS, PER_THREAD);
+    private final EmbeddedChannel[][] channels = threads.channels;
     private final List<EmbeddedChannel> others = new ArrayList<>();
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
     @AfterEach
     void closeAll() {
-        pool.shutdownNow();
-        for (EmbeddedChannel[] mine : channels) {
-            for (EmbeddedChannel channel : mine) {
-                if (channel != null) {
-                    channel.finishAndReleaseAll();
-                }
-            }
-        }
+        threads.close();
         others.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     /** Every channel a guest in a home room of its thread's, with presence limit {@code limit}. */
     private void connectAll(int limit) {
-        ChatLimits limits = ChatLimits.DEFAULTS.withPresenceLimit(limit).withArrivalWindow(Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO);
+        ChatLimits limits = ChatLimits.DEFAULTS.withPresenceLimit(limit).withArrivalWindow(Duration.ZERO)
+                .withPresenceDelay(Duration.ZERO);
         for (int t = 0; t < THREADS; t++) {
             ChatHandler chat = new ChatHandler(rooms, sessions, delivery, "home" + t, limits);
             for (int i = 0; i < PER_THREAD; i++) {
@@ -87,40 +74,15 @@ class PresenceConcurrencyTest {
     }
 
     private static void type(EmbeddedChannel channel, String line) {
-        channel.writeInbound(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
+        ChannelThreads.type(channel, line);
     }
 
     private static List<String> replies(EmbeddedChannel channel) {
-        List<String> replies = new ArrayList<>();
-        for (Object reply; (reply = channel.readOutbound()) != null; ) {
-            if (reply instanceof String line) {
-                replies.add(line);
-            } else {
-                io.netty.util.ReferenceCountUtil.release(reply);
-            }
-        }
-        return replies;
+        return ChannelThreads.replies(channel, line -> true);
     }
 
-    private interface PerThread {
-        void run(int thread) throws Exception;
-    }
-
-    /** Runs {@code task} on every thread at once (they start together) and waits for all of them. */
-    private void onAllThreads(PerThread task) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(THREADS);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            running.add(pool.submit(() -> {
-                start.await();
-                task.run(thread);
-                return null;
-            }));
-        }
-        for (Future<?> future : running) {
-            future.get(60, TimeUnit.SECONDS);
-        }
+    private void onAllThreads(ChannelThreads.PerThread task) throws Exception {
+        threads.onAll(task);
     }
 
     private List<String> saidTo(String room, String kind) {
@@ -187,7 +149,8 @@ class PresenceConcurrencyTest {
     void aRoomChurnedFromEveryThreadIsToldOfEachTransitionOnceAndEndsAsItsCountSays() throws Exception {
         connectAll(30); // quiet at 31, announced again at 22
         ChatHandler anchorChat = new ChatHandler(rooms, sessions, delivery, "big",
-                ChatLimits.DEFAULTS.withPresenceLimit(30).withArrivalWindow(Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+                ChatLimits.DEFAULTS.withPresenceLimit(30).withArrivalWindow(Duration.ZERO)
+                        .withPresenceDelay(Duration.ZERO));
         EmbeddedChannel anchor = new EmbeddedChannel(DefaultChannelId.newInstance(), anchorChat);
         others.add(anchor);
         Room big = rooms.get("big");

@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,40 +28,27 @@ class RoomLimitsConcurrencyTest {
     private final RoomRegistry rooms = new RoomRegistry();
     private final SessionRegistry sessions = new SessionRegistry();
     private final Delivery delivery = new LocalDelivery(rooms, sessions);
+    private final ChannelThreads threads = new ChannelThreads(THREADS, PER_THREAD);
     /** Channel i of thread t is {@code channels[t][i]}. */
-    private final EmbeddedChannel[][] channels = new EmbeddedChannel[THREADS][PER_THREAD];
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    private final EmbeddedChannel[][] channels = threads.channels;
 
     @AfterEach
     void closeAll() {
-        pool.shutdownNow();
-        for (EmbeddedChannel[] mine : channels) {
-            for (EmbeddedChannel channel : mine) {
-                if (channel != null) {
-                    channel.finishAndReleaseAll();
-                }
-            }
-        }
+        threads.close();
     }
 
     private ChatHandler handler(String defaultRoom, ChatLimits limits) {
-        return new ChatHandler(rooms, sessions, delivery, defaultRoom, limits.withArrivalWindow(java.time.Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+        return new ChatHandler(rooms, sessions, delivery, defaultRoom, limits.withArrivalWindow(Duration.ZERO)
+                .withPresenceDelay(Duration.ZERO));
     }
 
     private static void type(EmbeddedChannel channel, String line) {
-        channel.writeInbound(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8));
+        ChannelThreads.type(channel, line);
     }
 
+    /** Its replies, but the SERVER line after each WELCOME, which is the same for all. */
     private static List<String> replies(EmbeddedChannel channel) {
-        List<String> replies = new ArrayList<>();
-        for (Object reply; (reply = channel.readOutbound()) != null; ) {
-            if (reply instanceof String line && !line.startsWith("SERVER ")) {
-                replies.add(line); // the SERVER line after each WELCOME is the same for all
-            } else {
-                io.netty.util.ReferenceCountUtil.release(reply); // the empty flush before a refusal's close
-            }
-        }
-        return replies;
+        return ChannelThreads.replies(channel, line -> !line.startsWith("SERVER "));
     }
 
     private static String roomOf(EmbeddedChannel channel) {
@@ -76,25 +57,8 @@ class RoomLimitsConcurrencyTest {
         return room == null ? "-" : room.name();
     }
 
-    private interface PerThread {
-        void run(int thread) throws Exception;
-    }
-
-    /** Runs {@code task} on every thread at once (they start together) and waits for all of them. */
-    private void onAllThreads(PerThread task) throws Exception {
-        CyclicBarrier start = new CyclicBarrier(THREADS);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            running.add(pool.submit(() -> {
-                start.await();
-                task.run(thread);
-                return null;
-            }));
-        }
-        for (Future<?> future : running) {
-            future.get(60, TimeUnit.SECONDS);
-        }
+    private void onAllThreads(ChannelThreads.PerThread task) throws Exception {
+        threads.onAll(task);
     }
 
     @Test

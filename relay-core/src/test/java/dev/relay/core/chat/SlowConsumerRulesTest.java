@@ -47,7 +47,8 @@ class SlowConsumerRulesTest {
         RoomRegistry rooms = new RoomRegistry(guard);
         SessionRegistry sessions = new SessionRegistry();
         return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                new ChatLimits(100, 100, Duration.ofSeconds(2)).withArrivalWindow(Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+                new ChatLimits(100, 100, Duration.ofSeconds(2)).withArrivalWindow(Duration.ZERO)
+                        .withPresenceDelay(java.time.Duration.ZERO));
     }
 
     private static SlowConsumerGuard.Builder limits() {

@@ -28,7 +28,8 @@ class SlowConsumerTest {
         RoomRegistry rooms = new RoomRegistry(new SlowConsumerGuard(CAP, policy));
         SessionRegistry sessions = new SessionRegistry();
         return new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
-                ChatLimits.DEFAULTS.withArrivalWindow(java.time.Duration.ZERO).withPresenceDelay(java.time.Duration.ZERO));
+                ChatLimits.DEFAULTS.withArrivalWindow(java.time.Duration.ZERO)
+                        .withPresenceDelay(java.time.Duration.ZERO));
     }
 
     private EmbeddedChannel connect(ChatHandler chat, FlushValve valve, String nick) {
