@@ -251,10 +251,7 @@ abstract class Wire {
             out.writeCharSequence("PUB ", StandardCharsets.US_ASCII);
             out.writeCharSequence(room, StandardCharsets.US_ASCII);
             out.writeByte(' ');
-            out.writeCharSequence(Integer.toString(size), StandardCharsets.US_ASCII);
-            out.writeShort(('\r' << 8) | '\n');
-            Payload.write(out, size, stamp, publisher, seq);
-            out.writeShort(('\r' << 8) | '\n');
+            sizedPayload(out, size, stamp, publisher, seq);
         }
 
         @Override
@@ -345,10 +342,7 @@ abstract class Wire {
             out.writeShort(('\r' << 8) | '\n');
             out.writeCharSequence(room, StandardCharsets.US_ASCII);
             out.writeCharSequence("\r\n$", StandardCharsets.US_ASCII);
-            out.writeCharSequence(Integer.toString(size), StandardCharsets.US_ASCII);
-            out.writeShort(('\r' << 8) | '\n');
-            Payload.write(out, size, stamp, publisher, seq);
-            out.writeShort(('\r' << 8) | '\n');
+            sizedPayload(out, size, stamp, publisher, seq);
         }
 
         @Override
@@ -476,4 +470,13 @@ abstract class Wire {
             return true;
         }
     }
+
+    /** {@code SIZE\r\nPAYLOAD\r\n}: how NATS (after {@code PUB subject }) and RESP (after {@code $}) carry a payload. */
+    private static void sizedPayload(ByteBuf out, int size, long stamp, int publisher, long seq) {
+        out.writeCharSequence(Integer.toString(size), StandardCharsets.US_ASCII);
+        out.writeShort(('\r' << 8) | '\n');
+        Payload.write(out, size, stamp, publisher, seq);
+        out.writeShort(('\r' << 8) | '\n');
+    }
+
 }

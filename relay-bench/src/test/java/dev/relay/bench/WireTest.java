@@ -105,15 +105,19 @@ class WireTest {
         in.release();
     }
 
+    /** A 100-byte publish to bench0 starts with {@code head}, ends the payload line, and is as long as said; returns it. */
+    private static ByteBuf assertPublish(Wire wire, String head) {
+        ByteBuf out = Unpooled.buffer();
+        wire.writePublish(out, "bench0", 100, 7, 2, 9);
+        assertThat(out.toString(StandardCharsets.US_ASCII)).startsWith(head).endsWith("x\r\n");
+        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 100));
+        return out;
+    }
+
     @Test
     void natsMessagesWaitForTheirWholePayloadAndPingsAreAnswered() {
         Wire wire = Wire.nats();
-        ByteBuf out = Unpooled.buffer();
-        wire.writePublish(out, "bench0", 100, 7, 2, 9);
-        String pub = out.toString(StandardCharsets.US_ASCII);
-        assertThat(pub).startsWith("PUB bench0 100\r\n").endsWith("x\r\n");
-        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 100));
-        out.release();
+        assertPublish(wire, "PUB bench0 100\r\n").release();
 
         String body = payload(7, 2, 9, 100);
         String stream = "INFO {\"server_id\":\"x\"}\r\nMSG bench0 1 100\r\n" + body + "\r\nPING\r\nMSG bench0 1 100\r\n"
@@ -135,11 +139,7 @@ class WireTest {
     @Test
     void redisPushesAreParsedWhereverTheStreamIsCutAndPublishRepliesAreSkipped() {
         Wire wire = Wire.redis();
-        ByteBuf out = Unpooled.buffer();
-        wire.writePublish(out, "bench0", 100, 7, 2, 9);
-        String publish = out.toString(StandardCharsets.US_ASCII);
-        assertThat(publish).startsWith("*3\r\n$7\r\nPUBLISH\r\n$6\r\nbench0\r\n$100\r\n").endsWith("x\r\n");
-        assertThat(out.readableBytes()).isEqualTo(wire.publishSize("bench0", 100));
+        ByteBuf out = assertPublish(wire, "*3\r\n$7\r\nPUBLISH\r\n$6\r\nbench0\r\n$100\r\n");
         out.clear();
         wire.writeHandshake(out, "bench0", true);
         assertThat(out.toString(StandardCharsets.US_ASCII))

@@ -194,35 +194,38 @@ final class LoopFanOut {
     /** Flushes the members that only lazy frames made dirty and that no flush has taken since. */
     private void flushLazy() {
         try {
-            for (int i = 0; i < lazy.size(); i++) {
-                Member member = lazy.get(i);
-                member.lazy = false;
-                writeOut(member);
-            }
+            writeOutAll(lazy, true);
         } finally {
-            for (int i = 0; i < lazy.size(); i++) {
-                lazy.get(i).lazy = false;
-            }
-            lazy.clear();
             lazyFlushScheduled = false;
         }
     }
 
     private void flushDirty() {
         try {
-            // by index and re-reading the size: a handler that broadcasts from inside a write or flush
-            // (writability change, exception) adds members while this runs, and they are flushed too
-            for (int i = 0; i < dirty.size(); i++) {
-                Member member = dirty.get(i);
-                member.dirty = false;
+            writeOutAll(dirty, false);
+        } finally {
+            flushScheduled = false;
+        }
+    }
+
+    /**
+     * Writes out every member of {@code members} (the dirty or the lazy list, as {@code lazy} says),
+     * clearing its mark, then empties the list. By index and re-reading the size: a handler that
+     * broadcasts from inside a write or flush (writability change, exception) adds members while this
+     * runs, and they are written out too.
+     */
+    private static void writeOutAll(ArrayList<Member> members, boolean lazy) {
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                Member member = members.get(i);
+                member.unmark(lazy);
                 writeOut(member);
             }
         } finally {
-            for (int i = 0; i < dirty.size(); i++) {
-                dirty.get(i).dirty = false; // if a write threw part-way, the rest are not stuck as dirty
+            for (int i = 0; i < members.size(); i++) {
+                members.get(i).unmark(lazy); // if a write threw part-way, the rest are not stuck as marked
             }
-            dirty.clear();
-            flushScheduled = false;
+            members.clear();
         }
     }
 

@@ -44,6 +44,15 @@ final class Member {
     /** Has frames that may wait, for the fan-out's lazy flush (unless another flush takes them first). */
     boolean lazy;
 
+    /** Clears the lazy mark if {@code lazy}, the dirty one otherwise. */
+    void unmark(boolean lazy) {
+        if (lazy) {
+            this.lazy = false;
+        } else {
+            this.dirty = false;
+        }
+    }
+
     Member(Channel channel, LoopFanOut fanOut, ChannelFutureListener closeListener, @Nullable Account account) {
         this.account = account;
         this.channel = channel;

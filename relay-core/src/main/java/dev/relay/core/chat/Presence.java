@@ -116,12 +116,11 @@ final class Presence {
     void joined(ChannelHandlerContext ctx, Session session, Room room) {
         Step step = arrive(room);
         String join = ServerLines.join(room.name(), session.nick());
+        reply(ctx, join); // its own confirmation at once; the others' news may wait for their next write
         if (step.change().wasQuiet()) {
-            reply(ctx, join);
             reply(ctx, ServerLines.presenceOff(room.name(), step.members(), limit));
             return;
         }
-        reply(ctx, join); // its own confirmation at once; the others' news may wait for their next write
         announce(room, ctx.channel(), join);
         if (step.change() == Change.STOPPED) {
             delivery.toRoom(room.name(), null, ServerLines.presenceOff(room.name(), step.members(), limit));
@@ -177,11 +176,7 @@ final class Presence {
 
     /** News of {@code about} to the rest of {@code room}: it may wait for their next write, up to the presence delay. */
     private void announce(Room room, Channel about, String line) {
-        if (delay.isZero()) {
-            delivery.toRoom(room.name(), about, line);
-        } else {
-            delivery.announce(room.name(), about, line, delay);
-        }
+        delivery.announce(room.name(), about, line, delay); // a zero delay sends it at once
     }
 
     /** Written, not flushed: {@link ChatHandler} flushes once per read; room lines queued before go first. */

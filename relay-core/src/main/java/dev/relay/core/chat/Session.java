@@ -123,7 +123,7 @@ public final class Session {
         if (prefix == null || prefixRoom != room || prefixNick != nick) {
             prefixRoom = room;
             prefixNick = nick;
-            prefix = messagePrefix = ("MSG " + room.name() + ' ' + nick + ' ').getBytes(StandardCharsets.US_ASCII);
+            prefix = messagePrefix = ServerLines.message(room.name(), nick, "").getBytes(StandardCharsets.US_ASCII);
         }
         return prefix;
     }
