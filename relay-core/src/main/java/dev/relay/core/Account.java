@@ -63,12 +63,6 @@ final class Account {
     private long doomedBytes;
     /** The guard's enforcement pass only (one at a time): the estimate it sorts by. */
     long sortKey;
-    /** The guard's enforcement pass only: whether the client was reading lately, which it sorts by first. */
-    boolean sortReading;
-    /** Relayed bytes the socket has taken so far, at the last sweep; loop only. */
-    long taken;
-    /** When a sweep last saw the socket take relayed bytes (loop clock); 0 if never. Read by other threads. */
-    volatile long tookAt;
 
     Account(Channel channel, LoopLedger ledger) {
         this.channel = channel;

@@ -76,11 +76,6 @@ public final class SlowConsumerGuard {
     public static final long STALLED_FRAME_BYTES = 16 * 1024;
 
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    /**
-     * A client whose socket took relayed bytes within this long (five sweeps) counts as reading: the
-     * memory budget closes it only after those that are not reading, whatever it holds.
-     */
-    private static final long READING_NANOS = 5 * LoopLedger.SWEEP_MILLIS * 1_000_000L;
 
     private final long maxPendingBytes;
     private final long maxPendingBytesHard;
@@ -330,11 +325,6 @@ public final class SlowConsumerGuard {
     /** The time-based rules and an exact recount, for one account; from its ledger's sweep, on its loop. */
     void sweep(Account account, long now) {
         long held = pendingBytes(account.channel);
-        long taken = account.written - held;
-        if (taken > account.taken) { // the client read relayed traffic since the last sweep
-            account.taken = taken;
-            account.tookAt = now;
-        }
         long pending = held + account.batch.size();
         long inbound = account.inboundBytes();
         long partial = account.partialFrameBytes();
@@ -461,16 +451,11 @@ public final class SlowConsumerGuard {
                 long held = account.estimate();
                 if (held > 0) {
                     account.sortKey = held;
-                    long tookAt = account.tookAt;
-                    account.sortReading = tookAt != 0 && account.ledger.now() - tookAt <= READING_NANOS;
                     candidates.add(account);
                 }
             }
         }
-        // Those that are not reading first (holding a frame they never finish, or reading nothing), the
-        // biggest first; a client that is reading, only behind in a burst, only if they do not free enough.
-        candidates.sort((a, b) -> a.sortReading != b.sortReading ? (a.sortReading ? 1 : -1)
-                : Long.compare(b.sortKey, a.sortKey));
+        candidates.sort((a, b) -> Long.compare(b.sortKey, a.sortKey));
         int closed = 0;
         long freed = 0;
         for (Account account : candidates) {

@@ -226,45 +226,6 @@ class SlowConsumerRulesTest {
                 "QUIT lobby big too slow: the server's memory budget of 262144 bytes was full, and this connection held the most ("));
     }
 
-    @Test
-    void theBudgetClosesThoseThatDoNotReadBeforeABiggerOneThatIsReading() {
-        SlowConsumerGuard guard = limits().maxPendingBytes(1 << 20).maxPendingBytesHard(1 << 20)
-                .maxPendingTotal(256 * 1024).build();
-        ChatHandler chat = chat(guard);
-        EmbeddedChannel alice = connect(chat, "alice", new FlushValve().open());
-        FlushValve readerValve = new FlushValve();
-        EmbeddedChannel behind = connect(chat, "behind", readerValve);
-        EmbeddedChannel stuck = connect(chat, "stuck", new FlushValve());
-        lines(alice);
-        sendPrivately(alice, behind, 60);
-        sendPrivately(alice, stuck, 60);
-        for (EmbeddedChannel channel : channels) {
-            advance(channel, 150);
-        }
-        // behind reads what it has, then falls behind again in a burst, to more than stuck holds
-        readerValve.open();
-        behind.flush();
-        readerValve.shut();
-        lines(behind);
-        sendPrivately(alice, behind, 130);
-        for (EmbeddedChannel channel : channels) {
-            advance(channel, 150);
-        }
-        assertThat(channels).allMatch(EmbeddedChannel::isOpen);
-
-        for (int i = 0; i < 40; i++) { // 40 KiB more for each: over the budget
-            type(alice, "to all " + i + " " + "y".repeat(1000));
-        }
-        for (EmbeddedChannel channel : channels) {
-            advance(channel, 150);
-        }
-        assertThat(SlowConsumerGuard.pendingBytes(behind)).as("behind holds the most")
-                .isGreaterThan(SlowConsumerGuard.pendingBytes(stuck));
-        assertThat(stuck.isOpen()).as("not reading: closed first").isFalse();
-        assertThat(behind.isOpen()).as("reading, only behind").isTrue();
-        assertThat(guard.budgetDisconnects()).isEqualTo(1);
-    }
-
     private static void sendPrivately(EmbeddedChannel from, EmbeddedChannel to, int kib) {
         String nick = Session.of(to).nick();
         for (int i = 0; i < kib; i++) {
