@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +53,18 @@ class RoomFanOutTest {
     private Channel server;
     private final List<Channel> clients = new ArrayList<>();
 
-    /** Counts flushes on their way to the socket; first in a member's pipeline. */
+    /** Counts flushes and bytes on their way to the socket; first in a member's pipeline. */
     private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
         final AtomicInteger flushes = new AtomicInteger();
+        final AtomicLong written = new AtomicLong();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof ByteBuf buf) {
+                written.addAndGet(buf.readableBytes());
+            }
+            ctx.write(msg, promise);
+        }
 
         @Override
         public void flush(ChannelHandlerContext ctx) {
@@ -274,11 +285,12 @@ class RoomFanOutTest {
         startServer();
         Member target = member("target", loopB);
         Room room = rooms.join("room", target.channel());
-        int backlog = 5000; // more hand-offs than one drain takes, so the drain re-queues itself
+        int backlog = 5000; // 5 MB: more than one drain pass takes, so the drain goes on in the next pass
+        String padding = " " + "p".repeat(1000);
         CountDownLatch holdB = hold(loopB);
         loopA.submit(() -> {
             for (int i = 0; i < backlog; i++) {
-                room.broadcast(null, "m" + i);
+                room.broadcast(null, "m" + i + padding);
             }
             rooms.sendTo(target.channel(), "private");
         }).sync();
@@ -288,6 +300,31 @@ class RoomFanOutTest {
         List<String> got = new ArrayList<>(target.lines());
         assertThat(got).hasSize(backlog + 1);
         assertThat(got.get(backlog)).isEqualTo("private");
-        assertThat(got.get(backlog - 1)).isEqualTo("m" + (backlog - 1));
+        assertThat(got.get(backlog - 1)).isEqualTo("m" + (backlog - 1) + padding);
+    }
+
+    @Test
+    void aBacklogOfHandOffsLetsTheLoopServeOtherWorkBetweenItsParts() throws Exception {
+        startServer();
+        Member target = member("target", loopB);
+        Room room = rooms.join("room", target.channel());
+        int backlog = 20_000;
+        String padding = " " + "p".repeat(1000); // 20 MB in all: several drain passes' worth
+        CountDownLatch holdB = hold(loopB);
+        loopA.submit(() -> {
+            for (int i = 0; i < backlog; i++) {
+                room.broadcast(null, "m" + i + padding);
+            }
+        }).sync();
+        // queued behind the drain, as a new connection's registration or a reply would be
+        AtomicLong writtenWhenServed = new AtomicLong(-1);
+        loopB.execute(() -> writtenWhenServed.set(target.counter().written.get()));
+        holdB.countDown();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> target.lines().size() >= backlog);
+        long total = target.counter().written.get();
+        assertThat(writtenWhenServed.get()).as("the task ran after a part of the backlog, not after all of it")
+                .isPositive().isLessThan(total / 2);
+        assertThat(target.lines()).hasSize(backlog).last().isEqualTo("m" + (backlog - 1) + padding);
     }
 }

@@ -99,8 +99,10 @@ class MemoryBudgetIT {
                 fresh.send("/ping still-serving");
                 fresh.readUntil(Kind.PONG);
             }
+            // The welcome comes after the 250 ms arrival window; the server's own part is some 50 ms here, and
+            // up to about a second with two busy processes taking the CPU. Before the budget it was 25 s.
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-                    .as("a new client is welcomed and answered during the attack").isLessThan(2000);
+                    .as("a new client is welcomed and answered during the attack").isLessThan(5000);
 
             try {
                 for (Future<Integer> reader : received) {
