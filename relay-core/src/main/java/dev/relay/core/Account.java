@@ -63,6 +63,17 @@ final class Account {
     private long doomedBytes;
     /** The guard's enforcement pass only (one at a time): the estimate it sorts by. */
     long sortKey;
+    /** The guard's enforcement pass only: whether the client was stuck, which it sorts by first. */
+    boolean sortStuck;
+    /** Bytes the socket had taken ({@link #written} less what the channel held) at the last sweep; loop only. */
+    private long takenAtSweep;
+    /**
+     * How many sweeps in a row found the client holding bytes and taking none of them: outbound bytes
+     * its socket did not take, or an unfinished frame that did not grow. 0 for a client that reads (or
+     * has nothing waiting) and for one whose frame grows. Written by its loop's sweep; read by the
+     * guard's enforcement on any thread.
+     */
+    volatile int stuckSweeps;
 
     Account(Channel channel, LoopLedger ledger) {
         this.channel = channel;
@@ -98,6 +109,20 @@ final class Account {
     /** Counts {@code batch}, about to be written to the channel, as its outbound buffer will. Loop only. */
     void countWrite(ByteBuf batch) {
         written += (byCapacity ? batch.capacity() : batch.readableBytes()) + ENTRY_OVERHEAD;
+    }
+
+    /**
+     * Notes, at a sweep, whether the client is stuck: {@code pendingOutbound} bytes wait for it, of which
+     * the channel holds {@code held}, and its unfinished frame is {@code partial} bytes, {@code grew}
+     * since the last sweep or not. Loop only.
+     */
+    void noteProgress(long held, long pendingOutbound, long partial, boolean grew) {
+        long taken = written - held;
+        boolean outboundStuck = pendingOutbound > 0 && taken <= takenAtSweep;
+        boolean inboundStuck = partial >= SlowConsumerGuard.STALLED_FRAME_BYTES && !grew;
+        takenAtSweep = taken;
+        int stuck = stuckSweeps;
+        stuckSweeps = outboundStuck || inboundStuck ? (stuck == Integer.MAX_VALUE ? stuck : stuck + 1) : 0;
     }
 
     /** Marks the account as being closed; {@code false} if it already was. Any thread. */

@@ -39,11 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>In total.</b> Everything the clients make the server hold (queued outbound bytes, frames handed
  * between event loops, unfinished inbound frames and frames waiting at a read gate) counts against one
- * budget ({@link #maxPendingTotal()}). Before it is reached (at fifteen sixteenths of it), the
- * connections holding the most are closed, biggest first, until the total is back under seven eighths
- * of the budget, so that client
- * behaviour never meets an {@link OutOfMemoryError}. (Under either policy: dropping a member's messages
- * stops its queue from growing but frees nothing, and the budget exists to free memory.)
+ * budget ({@link #maxPendingTotal()}). Before it is reached (at fifteen sixteenths of it), connections
+ * are closed until the total is back under seven eighths of the budget, so that client behaviour never
+ * meets an {@link OutOfMemoryError}: first those that are stuck (for {@value #STUCK_SWEEPS} sweeps in a
+ * row they held bytes and took none of them, or held an unfinished frame that did not grow), biggest
+ * first; then, only if that is not enough, the others, biggest first. A reader that is behind in a
+ * burst but reading is thus never closed for a client that is not reading. (Under either policy:
+ * dropping a member's messages stops its queue from growing but frees nothing, and the budget exists
+ * to free memory.)
  *
  * <p>Also, a connection whose unfinished inbound frame of {@value #STALLED_FRAME_BYTES} bytes or more
  * has not grown for the grace period is closed: it is a client that started a large frame and went
@@ -76,6 +79,11 @@ public final class SlowConsumerGuard {
     public static final long STALLED_FRAME_BYTES = 16 * 1024;
 
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /**
+     * Sweeps in a row (half a second) that found a client holding bytes and taking none of them, after
+     * which the budget counts it as stuck and closes it before any client that is reading.
+     */
+    static final int STUCK_SWEEPS = 5;
 
     private final long maxPendingBytes;
     private final long maxPendingBytesHard;
@@ -333,6 +341,7 @@ public final class SlowConsumerGuard {
         if (account.doomed) {
             return;
         }
+        account.noteProgress(held, pending, partial, partial != account.lastPartial);
         if (pending <= maxPendingBytes) {
             account.underSoftLimit();
             if (account.shedding) {
@@ -451,11 +460,16 @@ public final class SlowConsumerGuard {
                 long held = account.estimate();
                 if (held > 0) {
                     account.sortKey = held;
+                    account.sortStuck = account.stuckSweeps >= STUCK_SWEEPS;
                     candidates.add(account);
                 }
             }
         }
-        candidates.sort((a, b) -> Long.compare(b.sortKey, a.sortKey));
+        // The stuck first (taking none of what waits for them, or never finishing a frame), the biggest
+        // first; then the others by size: a client that reads, only behind in a burst, goes only if
+        // closing all of the stuck would not free enough, however much it holds.
+        candidates.sort((a, b) -> a.sortStuck != b.sortStuck ? (a.sortStuck ? -1 : 1)
+                : Long.compare(b.sortKey, a.sortKey));
         int closed = 0;
         long freed = 0;
         for (Account account : candidates) {

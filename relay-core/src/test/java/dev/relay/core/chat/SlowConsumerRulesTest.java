@@ -226,6 +226,46 @@ class SlowConsumerRulesTest {
                 "QUIT lobby big too slow: the server's memory budget of 262144 bytes was full, and this connection held the most ("));
     }
 
+    @Test
+    void theBudgetClosesAClientThatDoesNotReadBeforeABiggerOneThatDoes() {
+        SlowConsumerGuard guard = limits().maxPendingBytes(1 << 20).maxPendingBytesHard(1 << 20)
+                .maxPendingTotal(256 * 1024).build();
+        ChatHandler chat = chat(guard);
+        EmbeddedChannel alice = connect(chat, "alice", new FlushValve().open());
+        FlushValve readerValve = new FlushValve();
+        EmbeddedChannel behind = connect(chat, "behind", readerValve);
+        EmbeddedChannel stuck = connect(chat, "stuck", new FlushValve());
+        lines(alice);
+        sendPrivately(alice, stuck, 60);
+        sendPrivately(alice, behind, 60);
+        for (EmbeddedChannel channel : channels) {
+            advance(channel, 600); // six sweeps: stuck takes nothing of what waits for it, nor does behind yet
+        }
+        // behind reads all it has, then falls behind again in a burst, to more than stuck holds
+        readerValve.open();
+        behind.flush();
+        readerValve.shut();
+        lines(behind);
+        sendPrivately(alice, behind, 130);
+        for (EmbeddedChannel channel : channels) {
+            advance(channel, 150);
+        }
+        assertThat(channels).allMatch(EmbeddedChannel::isOpen);
+
+        for (int i = 0; i < 40; i++) { // 40 KiB more for each: over the budget
+            type(alice, "to all " + i + " " + "y".repeat(1000));
+        }
+        assertThat(SlowConsumerGuard.pendingBytes(behind)).as("behind holds the most")
+                .isGreaterThan(SlowConsumerGuard.pendingBytes(stuck) + 64 * 1024);
+        for (EmbeddedChannel channel : channels) {
+            advance(channel, 150);
+        }
+        assertThat(stuck.isOpen()).as("not reading: closed first").isFalse();
+        assertThat(behind.isOpen()).as("reading, only behind").isTrue();
+        assertThat(alice.isOpen()).as("the sender holds nothing that waits for it").isTrue();
+        assertThat(guard.budgetDisconnects()).isEqualTo(1);
+    }
+
     private static void sendPrivately(EmbeddedChannel from, EmbeddedChannel to, int kib) {
         String nick = Session.of(to).nick();
         for (int i = 0; i < kib; i++) {
