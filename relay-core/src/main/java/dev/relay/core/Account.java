@@ -65,6 +65,9 @@ final class Account {
     long sortKey;
     /** The guard's enforcement pass only: whether the client was stuck, which it sorts by first. */
     boolean sortStuck;
+    /** The episode of the read gate being closed that the rules time ({@link #gatedWithoutReading}); loop only. */
+    private long gatedSince;
+    private long takenWhenGated;
     /** Bytes the socket had taken ({@link #written} less what the channel held) at the last sweep; loop only. */
     private long takenAtSweep;
     /**
@@ -163,6 +166,30 @@ final class Account {
             max = Math.max(max, buffered.partialFrameBytes());
         }
         return max;
+    }
+
+    /**
+     * Since when reading has been held back because the client's output is over its high water mark
+     * while the client read less than {@code enough} bytes: the gate's closing, or the last time it read
+     * that much since; 0 while the gate is open. A client that is behind but reading, a publisher whose
+     * room talks faster than it reads for a while, is thus not taken for one that reads nothing; the
+     * soft limit's rule is the one for clients that read too slowly. From the sweep; loop only.
+     */
+    long gatedWithoutReading(long now, long held, long enough) {
+        long closed = readBlockedSince();
+        if (closed == 0) {
+            gatedSince = 0;
+            return 0;
+        }
+        long taken = written - held;
+        if (gatedSince == 0 || closed - gatedSince > 0) { // a new closing
+            gatedSince = closed;
+            takenWhenGated = taken;
+        } else if (taken - takenWhenGated >= enough) {
+            gatedSince = now;
+            takenWhenGated = taken;
+        }
+        return gatedSince;
     }
 
     /** Since when reading has been held back because the client does not read; 0 if it is not. Loop only. */

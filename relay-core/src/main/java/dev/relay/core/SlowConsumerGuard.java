@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       soft limit per grace period, 200 KiB/s by default) is cut within the grace period;</li>
  *   <li>its pending bytes go over the hard limit ({@link #maxPendingBytesHard()}), at once;</li>
  *   <li>the client has not read its own replies for longer than the grace period, so that its commands
- *       wait unread (a read gate such as {@link dev.relay.core.handler.ReadGateHandler} holds them).</li>
+ *       wait unread (a read gate such as {@link dev.relay.core.handler.ReadGateHandler} holds them), and
+ *       it read less than a soft limit's worth in that time. A publisher that is behind on its room's
+ *       traffic but reading it waits at the gate, and is not cut for it.</li>
  * </ul>
  *
  * <p><b>In total.</b> Everything the clients make the server hold (queued outbound bytes, frames handed
@@ -352,7 +354,7 @@ public final class SlowConsumerGuard {
         } else if (now - account.overSince > graceNanos && !account.shedding) {
             slowAfterGrace(account, overTooLong());
         }
-        long blocked = account.readBlockedSince();
+        long blocked = account.gatedWithoutReading(now, held, maxPendingBytes);
         if (blocked != 0 && now - blocked > graceNanos && !account.shedding) {
             slowAfterGrace(account, "too slow: did not read its own replies for more than " + graceMillis() + " ms");
         }
