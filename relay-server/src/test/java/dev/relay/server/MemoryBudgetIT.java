@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.Clients;
 import dev.relay.testing.TestClient;
 import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
@@ -37,13 +38,13 @@ class MemoryBudgetIT {
     void clientsThatDoNotReadCannotRunASmallHeapOutOfMemoryNorCostOthersAMessage() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Socket> hostile = new ArrayList<>();
-        List<TestClient> clients = new ArrayList<>();
+        Clients clients = new Clients();
         try (JarServer jar = JarServer.start(List.of("-Xmx128m", "-XX:+UseSerialGC"), "--framing", "length")) {
           try {
             int port = jar.port();
             List<TestClient> readers = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                TestClient reader = track(clients, TestClient.length(port));
+                TestClient reader = clients.add(TestClient.length(port));
                 reader.readUntil(Kind.WELCOME);
                 readers.add(reader);
             }
@@ -58,7 +59,7 @@ class MemoryBudgetIT {
             for (int i = 0; i < NON_READERS; i++) {
                 connect(hostile, port);
             }
-            TestClient sender = track(clients, TestClient.length(port));
+            TestClient sender = clients.add(TestClient.length(port));
             sender.readUntil(Kind.WELCOME);
             sender.send("/nick sender");
             // its own NICK: with 360 guests the lobby is past the presence limit, so the readers are not told
@@ -129,7 +130,7 @@ class MemoryBudgetIT {
             for (Socket socket : hostile) {
                 socket.close();
             }
-            clients.forEach(TestClient::close);
+            clients.close();
             pool.shutdownNow();
         }
     }
@@ -140,10 +141,5 @@ class MemoryBudgetIT {
         socket.setReceiveBufferSize(4096); // and never read: the server holds what it sends
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         return socket;
-    }
-
-    private static TestClient track(List<TestClient> clients, TestClient client) {
-        clients.add(client);
-        return client;
     }
 }

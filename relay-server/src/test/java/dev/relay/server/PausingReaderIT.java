@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.Clients;
 import dev.relay.testing.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,17 +38,17 @@ class PausingReaderIT {
     @Test
     void aReaderBehindForAMomentGetsEveryMessageInOrder() throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool();
-        List<TestClient> clients = new ArrayList<>();
+        Clients clients = new Clients();
         try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
                 .messageRate(0, 1).build()).start()) {
             int port = server.port();
-            TestClient reader = track(clients, TestClient.line(port, 64 * 1024));
+            TestClient reader = clients.add(TestClient.line(port, 64 * 1024));
             reader.readUntil(Kind.WELCOME);
             reader.send("/nick reader");
             reader.readUntil(Kind.NICK);
             List<TestClient> publishers = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
-                TestClient publisher = track(clients, TestClient.line(port));
+                TestClient publisher = clients.add(TestClient.line(port));
                 publisher.readUntil(Kind.WELCOME);
                 publisher.send("/nick pub" + p);
                 publisher.readUntil(Kind.NICK);
@@ -93,13 +94,8 @@ class PausingReaderIT {
             assertThat(reader.sync()).noneMatch(line -> line.kind() == Kind.QUIT || line.kind() == Kind.MSG);
             assertThat(server.rooms().guard().disconnectedMembers()).isZero();
         } finally {
-            clients.forEach(TestClient::close);
+            clients.close();
             pool.shutdownNow();
         }
-    }
-
-    private static TestClient track(List<TestClient> clients, TestClient client) {
-        clients.add(client);
-        return client;
     }
 }

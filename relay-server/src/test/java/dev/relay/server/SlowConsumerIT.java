@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.Clients;
 import dev.relay.testing.TestClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -81,10 +82,10 @@ class SlowConsumerIT {
 
     private void scenario(int port, java.util.function.LongSupplier pendingOfAnyOneClient) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * PUBLISHERS + 2);
-        List<TestClient> clients = new ArrayList<>();
+        Clients clients = new Clients();
         try {
-            List<TestClient> readers = List.of(track(clients, TestClient.line(port)),
-                    track(clients, TestClient.line(port)));
+            List<TestClient> readers = List.of(clients.add(TestClient.line(port)),
+                    clients.add(TestClient.line(port)));
             for (TestClient reader : readers) {
                 reader.readUntil(Kind.WELCOME);
             }
@@ -98,7 +99,7 @@ class SlowConsumerIT {
 
             List<TestClient> publishers = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
-                TestClient publisher = track(clients, TestClient.line(port));
+                TestClient publisher = clients.add(TestClient.line(port));
                 publisher.readUntil(Kind.WELCOME);
                 publisher.send("/nick pub" + p);
                 publisher.readUntil(line -> line.kind() == Kind.NICK);
@@ -161,14 +162,9 @@ class SlowConsumerIT {
             assertThat(maxPending.get()).as("pending bytes of any one client").isLessThanOrEqualTo(HARD + 64 * 1024 + 4096);
             slow.close();
         } finally {
-            clients.forEach(TestClient::close);
+            clients.close();
             pool.shutdownNow();
         }
-    }
-
-    private static TestClient track(List<TestClient> clients, TestClient client) {
-        clients.add(client);
-        return client;
     }
 
 }

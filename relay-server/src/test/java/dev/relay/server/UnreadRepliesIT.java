@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.relay.core.chat.ServerLine;
 import dev.relay.core.chat.ServerLine.Kind;
+import dev.relay.testing.Clients;
 import dev.relay.testing.TestClient;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class UnreadRepliesIT {
 
     @Test
     void commandsWhoseAnswersAreNotReadWaitUnreadAndTheirSendersAreCut() throws Exception {
-        List<TestClient> clients = new ArrayList<>();
+        Clients clients = new Clients();
         try (RelayServer server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)
                 .messageRate(0, 1) // the rate limit would drop most of them: this is about what the gate holds
                 .slowConsumerGrace(Duration.ofMillis(GRACE_MILLIS)).build()).start()) {
@@ -40,12 +41,12 @@ class UnreadRepliesIT {
                 roomHolders.add(holder);
                 server.rooms().join("room" + i, holder);
             }
-            TestClient bystander = track(clients, TestClient.line(port));
+            TestClient bystander = clients.add(TestClient.line(port));
             bystander.readUntil(Kind.WELCOME);
             // 500 commands in 3.5 KB, about 8 MB of answers: more than the kernel's socket buffers hold
             byte[] flood = "/rooms\n".repeat(500).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             for (int i = 0; i < ASKERS; i++) {
-                TestClient asker = track(clients, TestClient.line(port, 4096));
+                TestClient asker = clients.add(TestClient.line(port, 4096));
                 asker.sendRaw(flood); // in one write, and never read
             }
             AtomicLong most = new AtomicLong();
@@ -72,12 +73,7 @@ class UnreadRepliesIT {
                     .allMatch(line -> line.text().startsWith("too slow: did not read its own replies for more than"));
             roomHolders.forEach(EmbeddedChannel::finishAndReleaseAll);
         } finally {
-            clients.forEach(TestClient::close);
+            clients.close();
         }
-    }
-
-    private static TestClient track(List<TestClient> clients, TestClient client) {
-        clients.add(client);
-        return client;
     }
 }
