@@ -479,8 +479,12 @@ public final class SlowConsumerGuard {
                 break;
             }
             long held = account.sortKey;
-            if (doom(account, "too slow: the server's memory budget of " + maxPendingTotal
-                    + " bytes was full, and this connection held the most (" + held + " bytes)", held)) {
+            String why = account.sortStuck
+                    ? "too slow: the server's memory budget of " + maxPendingTotal + " bytes was full, and this "
+                            + "connection held " + held + " bytes it was not reading"
+                    : "too slow: the server's memory budget of " + maxPendingTotal + " bytes was full, and this "
+                            + "connection held the most (" + held + " bytes)";
+            if (doom(account, why, held)) {
                 budgetCuts.increment();
                 closed++;
                 freed += held;
@@ -488,8 +492,9 @@ public final class SlowConsumerGuard {
             }
         }
         if (closed > 0) {
-            logOccasionally("Memory budget: {} of {} bytes in use ({} bytes of direct memory); closed the {} "
-                    + "connection(s) holding the most ({} bytes)", used, maxPendingTotal, direct, closed, freed);
+            logOccasionally("Memory budget: {} of {} bytes in use ({} bytes of direct memory); closed {} "
+                    + "connection(s), those not reading first, then those holding the most ({} bytes)",
+                    used, maxPendingTotal, direct, closed, freed);
         }
     }
 

@@ -69,7 +69,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-pending-total", paramLabel = "BYTES",
             description = "Memory budget for everything clients make the server hold (queued output, unfinished "
-                    + "input); before it is reached the connections holding the most are closed (default: half "
+                    + "input); before it is reached, connections are closed: those not reading first, then "
+                    + "those holding the most (default: half "
                     + "the JVM's max direct memory, which is -Xmx unless -XX:MaxDirectMemorySize says otherwise).")
     @Nullable Long maxPendingTotal; // null: derived from the JVM
 

@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  * @param maxPendingTotal the server-wide memory budget for everything clients make it hold (queued
  *                        output, hand-offs, unfinished input), in bytes; 0 (the default) derives it from
  *                        the JVM: {@link SlowConsumerGuard#defaultMaxPendingTotal()}, half the maximum
- *                        direct memory. Before it is reached, the connections holding the most are closed
+ *                        direct memory. Before it is reached, connections are closed: those not reading
+ *                        first, then those holding the most
  * @param slowConsumerPolicy what happens to a slow client; default {@link SlowConsumerPolicy#DISCONNECT}
  * @param drainTimeout    on {@link RelayServer#close()}, how long to wait for what is queued for
  *                        clients (then the goodbye) to be sent before closing anyway; default 5 s

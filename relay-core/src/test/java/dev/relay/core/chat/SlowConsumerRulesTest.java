@@ -264,6 +264,9 @@ class SlowConsumerRulesTest {
         assertThat(behind.isOpen()).as("reading, only behind").isTrue();
         assertThat(alice.isOpen()).as("the sender holds nothing that waits for it").isTrue();
         assertThat(guard.budgetDisconnects()).isEqualTo(1);
+        assertThat(lines(alice)).anyMatch(line -> line.startsWith("QUIT lobby stuck too slow: the server's "
+                + "memory budget of 262144 bytes was full, and this connection held ")
+                && line.endsWith(" bytes it was not reading"));
     }
 
     private static void sendPrivately(EmbeddedChannel from, EmbeddedChannel to, int kib) {
