@@ -67,6 +67,11 @@ public final class TestClient implements AutoCloseable {
         return new TestClient(new InetSocketAddress("127.0.0.1", port), true);
     }
 
+    /** The client's own port: how the server's log names its connection. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Sends {@code text} as one frame in this client's framing. */
     public TestClient send(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);

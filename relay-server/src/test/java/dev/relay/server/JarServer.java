@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -25,21 +26,28 @@ final class JarServer implements AutoCloseable {
     private final ProcessOutput log;
     private final CompletableFuture<Integer> port;
 
-    private JarServer(List<String> jvmOptions, List<String> args) throws IOException {
+    private JarServer(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
         assertThat(JAR).as("built by the package phase").exists();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString(), "--host", "127.0.0.1", "--port", "0"));
         command.addAll(args);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start(); // RELAY_LOG_LEVEL passes through
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true); // RELAY_LOG_LEVEL passes through
+        builder.environment().putAll(env);
+        process = builder.start();
         log = ProcessOutput.read(process, LISTENING);
         port = log.firstMatch().thenApply(Integer::parseInt);
     }
 
     /** Starts the jar with {@code jvmOptions} and {@code args} (after {@code --host 127.0.0.1 --port 0}); returns once it listens. */
     static JarServer start(List<String> jvmOptions, String... args) throws Exception {
-        JarServer server = new JarServer(jvmOptions, List.of(args));
+        return start(Map.of(), jvmOptions, args);
+    }
+
+    /** As {@link #start(List, String...)}, with {@code env} added to the server's environment. */
+    static JarServer start(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
+        JarServer server = new JarServer(env, jvmOptions, List.of(args));
         try {
             server.port.get(30, TimeUnit.SECONDS);
             return server;

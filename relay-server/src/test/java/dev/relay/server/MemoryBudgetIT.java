@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +40,9 @@ class MemoryBudgetIT {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Socket> hostile = new ArrayList<>();
         Clients clients = new Clients();
-        try (JarServer jar = JarServer.start(List.of("-Xmx128m", "-XX:+UseSerialGC"), "--framing", "length")) {
+        // with each closing and its reason in the log, so that a failure says whom the server closed and why
+        try (JarServer jar = JarServer.start(Map.of("RELAY_LOG_LEVEL", "DEBUG"), List.of("-Xmx128m", "-XX:+UseSerialGC"),
+                "--framing", "length")) {
           try {
             int port = jar.port();
             List<TestClient> readers = new ArrayList<>();
@@ -110,7 +113,8 @@ class MemoryBudgetIT {
                     assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(MESSAGES);
                 }
             } catch (Exception e) {
-                throw new AssertionError("readers failed; the server's log: " + String.join("\n", jar.log()), e);
+                throw new AssertionError("readers failed; what the server's log says of the readers and the sender: "
+                        + aboutClients(jar.log(), readers, sender), e);
             }
             sender.send("/ping done");
             assertThat(senderHeard.get(30, TimeUnit.SECONDS)).as("every message was accepted")
@@ -133,6 +137,18 @@ class MemoryBudgetIT {
             clients.close();
             pool.shutdownNow();
         }
+    }
+
+    /** The lines of {@code log} that name one of {@code clients}' connections, and its warnings. */
+    private static String aboutClients(List<String> log, List<TestClient> readers, TestClient sender) {
+        List<String> ports = new ArrayList<>();
+        for (TestClient client : readers) {
+            ports.add(":" + client.localPort() + "]");
+        }
+        ports.add(":" + sender.localPort() + "]");
+        return "readers at " + ports.subList(0, readers.size()) + ", sender at " + ports.get(readers.size()) + "\n"
+                + String.join("\n", log.stream()
+                        .filter(line -> line.contains(" WARN ") || ports.stream().anyMatch(line::contains)).toList());
     }
 
     private static Socket connect(List<Socket> sockets, int port) throws Exception {
