@@ -43,9 +43,8 @@ final class Account {
     long overSince;
     /** Bytes of relayed traffic written to the channel so far, in the units its outbound buffer counts. */
     long written;
-    /** {@link #written} and the channel's pending bytes when the episode began: how much it read since. */
-    private long writtenMark;
-    private long pendingMark;
+    /** What the socket had taken ({@link #taken}) when the episode began: how much it read since. */
+    private long takenWhenOver;
     /** Whether the channel's outbound buffer counts buffer capacity ({@link HeldBytesEstimator}). */
     private final boolean byCapacity;
     /** The unfinished inbound frame's size at the last sweep, and since when it has not changed. */
@@ -95,8 +94,7 @@ final class Account {
     /** Starts an episode over the soft limit at {@code now}; {@code pending} is what the channel holds. Loop only. */
     void overSoftLimit(long now, long pending) {
         overSince = now;
-        writtenMark = written;
-        pendingMark = pending;
+        takenWhenOver = taken(pending);
     }
 
     /** Back under the soft limit. Loop only. */
@@ -106,7 +104,15 @@ final class Account {
 
     /** Bytes the socket has taken since the episode began, given what the channel holds now. Loop only. */
     long readSinceOverLimit(long pending) {
-        return (written - writtenMark) - (pending - pendingMark);
+        return taken(pending) - takenWhenOver;
+    }
+
+    /**
+     * Bytes of relayed traffic the socket has taken so far, given that the channel holds {@code held}:
+     * what only goes up while the client reads (replies written meanwhile make it dip). Loop only.
+     */
+    private long taken(long held) {
+        return written - held;
     }
 
     /** Counts {@code batch}, about to be written to the channel, as its outbound buffer will. Loop only. */
@@ -120,7 +126,7 @@ final class Account {
      * since the last sweep or not. Loop only.
      */
     void noteProgress(long held, long pendingOutbound, long partial, boolean grew) {
-        long taken = written - held;
+        long taken = taken(held);
         boolean outboundStuck = pendingOutbound > 0 && taken <= takenAtSweep;
         boolean inboundStuck = partial >= SlowConsumerGuard.STALLED_FRAME_BYTES && !grew;
         takenAtSweep = taken;
@@ -181,7 +187,7 @@ final class Account {
             gatedSince = 0;
             return 0;
         }
-        long taken = written - held;
+        long taken = taken(held);
         if (gatedSince == 0 || closed - gatedSince > 0) { // a new closing
             gatedSince = closed;
             takenWhenGated = taken;

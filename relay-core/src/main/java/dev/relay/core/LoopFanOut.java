@@ -262,31 +262,25 @@ final class LoopFanOut {
             sender.config().setAutoRead(false);
             paused.add(sender);
         }
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(drainTask);
-            } catch (RejectedExecutionException shuttingDown) {
-                // the loop is gone and its channels with it; a later hand-off tries (and discards) again
-                drainScheduled.set(false);
-                discardInbox();
-            }
-        }
+        scheduleDrain(false);
     }
 
     /**
-     * Schedules the drain for the loop's next pass, after its I/O. A task {@link EventLoop#execute}d
-     * from a task runs in the same pass, and a pass runs tasks for up to a second before it looks at its
-     * sockets again; a scheduled one is taken at the start of the next pass.
+     * Schedules the drain unless it is already: at once, or, {@code afterIo}, for the loop's next pass,
+     * after its I/O. A task {@link EventLoop#execute}d from a task runs in the same pass, and a pass runs
+     * tasks for up to a second before it looks at its sockets again; a scheduled one is taken at the
+     * start of the next pass.
      */
-    private void scheduleDrainAfterIo() {
+    private void scheduleDrain(boolean afterIo) {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
-                loop.schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+                if (afterIo) {
+                    loop.schedule(drainTask, 0, TimeUnit.NANOSECONDS);
+                } else {
+                    loop.execute(drainTask);
+                }
             } catch (RejectedExecutionException shuttingDown) {
+                // the loop is gone and its channels with it; a later hand-off tries (and discards) again
                 drainScheduled.set(false);
                 discardInbox();
             }
@@ -321,11 +315,8 @@ final class LoopFanOut {
         } finally {
             // also after an exception: go on with what is queued, and never leave a sender paused
             if (!inbox.isEmpty()) {
-                if (yielded) {
-                    scheduleDrainAfterIo(); // a backlog: new connections, replies and reads come between its parts
-                } else {
-                    scheduleDrain(); // more arrived meanwhile
-                }
+                // after a full pass, a backlog: new connections, replies and reads come between its parts
+                scheduleDrain(yielded);
             }
             if (!paused.isEmpty() && queuedBytes.get() < MAX_QUEUED_BYTES / 2) {
                 for (Channel sender; (sender = paused.poll()) != null; ) {

@@ -479,11 +479,9 @@ public final class SlowConsumerGuard {
                 break;
             }
             long held = account.sortKey;
-            String why = account.sortStuck
-                    ? "too slow: the server's memory budget of " + maxPendingTotal + " bytes was full, and this "
-                            + "connection held " + held + " bytes it was not reading"
-                    : "too slow: the server's memory budget of " + maxPendingTotal + " bytes was full, and this "
-                            + "connection held the most (" + held + " bytes)";
+            String why = "too slow: the server's memory budget of " + maxPendingTotal + " bytes was full, and this "
+                    + (account.sortStuck ? "connection held " + held + " bytes it was not reading"
+                            : "connection held the most (" + held + " bytes)");
             if (doom(account, why, held)) {
                 budgetCuts.increment();
                 closed++;
