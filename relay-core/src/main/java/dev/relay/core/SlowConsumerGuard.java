@@ -106,7 +106,9 @@ public final class SlowConsumerGuard {
     private final LongAdder published = new LongAdder();
     private final AtomicLong doomedBytes = new AtomicLong();
     private final AtomicBoolean enforcing = new AtomicBoolean();
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    /** When each kind of warning was last logged: the budget's, and a failed allocation's, apart, so that one never hides the other. */
+    private final AtomicLong lastBudgetLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final AtomicLong lastOutOfMemoryLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private final LongAdder dropped = new LongAdder();
     private final LongAdder disconnected = new LongAdder();
     private final LongAdder budgetCuts = new LongAdder();
@@ -369,7 +371,8 @@ public final class SlowConsumerGuard {
 
     /** A member whose next frame cannot be allocated: closed, so that it never silently misses it. */
     void outOfMemory(Account account, OutOfMemoryError e) {
-        logOccasionally("Out of memory queueing for {}; closing it (is --max-pending-total too high for this JVM?): {}",
+        logOccasionally(lastOutOfMemoryLog,
+                "Out of memory queueing for {}; closing it (is --max-pending-total too high for this JVM?): {}",
                 account.channel, e.toString());
         doom(account, "the server ran out of memory for this connection", 0);
     }
@@ -490,13 +493,13 @@ public final class SlowConsumerGuard {
             }
         }
         if (closed > 0) {
-            logOccasionally("Memory budget: {} of {} bytes in use ({} bytes of direct memory); closed {} "
+            logOccasionally(lastBudgetLog, "Memory budget: {} of {} bytes in use ({} bytes of direct memory); closed {} "
                     + "connection(s), those not reading first, then those holding the most ({} bytes)",
                     used, maxPendingTotal, direct, closed, freed);
         }
     }
 
-    private void logOccasionally(String format, Object... args) {
+    private static void logOccasionally(AtomicLong lastLog, String format, Object... args) {
         long now = System.nanoTime();
         long last = lastLog.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {

@@ -119,7 +119,17 @@ class MemoryBudgetIT {
             sender.send("/ping done");
             assertThat(senderHeard.get(30, TimeUnit.SECONDS)).as("every message was accepted")
                     .noneMatch(line -> line.kind() == Kind.ERR);
-            assertThat(jar.log()).noneMatch(line -> line.contains("OutOfMemory") || line.contains("out of memory"));
+            // The budget counts what clients hold, the allocator holds more (whole chunks), and closing a client
+            // frees its memory a moment later, on its loop: under load an allocation can still fail. Then the
+            // fallback closes the one member it was for (docs/RELIABILITY.md). That may be a client that does
+            // not read, never a reader or the sender (checked above and here), and nothing else may run out.
+            List<String> outOfMemory = jar.log().stream()
+                    .filter(line -> line.contains("OutOfMemory") || line.contains("out of memory")).toList();
+            assertThat(outOfMemory).as("only the fallback, for one connection at a time")
+                    .allMatch(line -> line.contains("the server ran out of memory for this connection")
+                            || line.contains("Out of memory queueing for"));
+            assertThat(String.join("\n", outOfMemory)).as("never for a reader or the sender")
+                    .doesNotContain(ports(readers, sender).toArray(new String[0]));
             assertThat(jar.log()).as("the budget closed the biggest holders")
                     .anyMatch(line -> line.contains("Memory budget:"));
 
@@ -139,13 +149,19 @@ class MemoryBudgetIT {
         }
     }
 
-    /** The lines of {@code log} that name one of {@code clients}' connections, and its warnings. */
-    private static String aboutClients(List<String> log, List<TestClient> readers, TestClient sender) {
+    /** How the server's log names the connections of {@code readers}, then {@code sender}'s. */
+    private static List<String> ports(List<TestClient> readers, TestClient sender) {
         List<String> ports = new ArrayList<>();
         for (TestClient client : readers) {
             ports.add(":" + client.localPort() + "]");
         }
         ports.add(":" + sender.localPort() + "]");
+        return ports;
+    }
+
+    /** The lines of {@code log} that name one of {@code clients}' connections, and its warnings. */
+    private static String aboutClients(List<String> log, List<TestClient> readers, TestClient sender) {
+        List<String> ports = ports(readers, sender);
         return "readers at " + ports.subList(0, readers.size()) + ", sender at " + ports.get(readers.size()) + "\n"
                 + String.join("\n", log.stream()
                         .filter(line -> line.contains(" WARN ") || ports.stream().anyMatch(line::contains)).toList());
