@@ -350,6 +350,26 @@ class RelayClientIT {
         assertThat(b.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "alice", "over length framing ✓"));
     }
 
+    /**
+     * The default server detects each client's kind: a length-framed RelayClient is known by its first
+     * frame, which it sends as it connects, and meets a line client in the same room.
+     */
+    @Test
+    void lengthAndLineClientsShareTheOnePortOfADetectingServer() throws Exception {
+        RelayServer server = track(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0).build()).start());
+        EventRecorder a = new EventRecorder();
+        EventRecorder b = new EventRecorder();
+        RelayClient alice = client(config(server.port()).framing(Framing.LENGTH).nick("alice").build(), a);
+        RelayClient bob = client(config(server.port()).framing(Framing.LINE).nick("bob").build(), b);
+        alice.send("from a length frame").get(10, TimeUnit.SECONDS);
+        assertThat(b.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "alice", "from a length frame"));
+        bob.send("from a line").get(10, TimeUnit.SECONDS);
+        assertThat(a.await(ChatMessage.class)).isEqualTo(new ChatMessage("lobby", "bob", "from a line"));
+        assertThat(server.sessions().find("alice")).isNotNull();
+        assertThat(dev.relay.core.codec.FrameCodec.of(server.sessions().find("alice").channel()).framing())
+                .isEqualTo(Framing.LENGTH);
+    }
+
     @Test
     void aRefusedChatLineIsNeverBlamedOnACommand() throws Exception {
         RelayServer server = track(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(0)

@@ -4,7 +4,6 @@ import dev.relay.core.codec.BufferedInbound;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
-import io.netty.util.AttributeKey;
 import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * has not grown for the grace period is closed: it is a client that started a large frame and went
  * silent, holding the buffer.
  *
- * <p>Closing a channel from here sets {@link #CLOSE_REASON}, which the chat protocol tells its rooms.
+ * <p>Closing a channel from here sets its {@link CloseReason} (a {@link CloseReason.Kind#POLICY} close), which
+ * the chat protocol tells its rooms.
  *
  * <p>Thread-safe. The per-frame check ({@link #admit}) runs on the member's event loop and costs a few
  * plain field updates; the time-based rules run in a sweep every 100 ms on each event loop that has
@@ -63,9 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class SlowConsumerGuard {
 
     private static final Logger log = LoggerFactory.getLogger(SlowConsumerGuard.class);
-
-    /** Why a connection was closed, for the presence line its room gets. */
-    public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf(SlowConsumerGuard.class, "closeReason");
 
     /** The default soft limit per client: 1 MiB. */
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
@@ -414,7 +411,7 @@ public final class SlowConsumerGuard {
         if (counted != 0) {
             doomedBytes.addAndGet(counted);
         }
-        account.channel.attr(CLOSE_REASON).setIfAbsent(why);
+        CloseReason.set(account.channel, CloseReason.Kind.POLICY, why);
         log.debug("Closing {}: {}", account.channel, why);
         disconnected.increment();
         account.channel.close();

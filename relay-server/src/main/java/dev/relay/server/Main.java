@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Runs a chat relay: every line a client sends goes to the others in its room.%n"
-                + "Connect with `nc HOST PORT` and type /help.%n",
+                + "Connect with `nc HOST PORT` and type /help, or open http://HOST:PORT/ in a browser.%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:--help or --version",
                 "1:could not start (port in use, unknown host, not an address of this machine)",
@@ -42,15 +42,31 @@ public final class Main implements Callable<Integer> {
             description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = DEFAULT_PORT;
 
-    @Option(names = "--framing", paramLabel = "line|length", converter = CommandLines.FramingConverter.class,
-            description = "How clients frame messages: line (text lines, as nc sends) or length "
-                    + "(4-byte big-endian length prefix) (default: ${DEFAULT-VALUE}).")
-    Framing framing = Framing.LINE;
+    @Option(names = "--framing", paramLabel = "auto|line|length",
+            description = "How clients frame messages: auto tells each client's kind from its first bytes, so "
+                    + "that nc, length-framed clients and browsers share the port; line (text lines, as nc sends) "
+                    + "or length (4-byte big-endian length prefix) pins one framing for all, with no web page "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String framing = "auto";
 
     @Option(names = "--max-frame-length", paramLabel = "BYTES",
             description = "Largest message accepted, 1 to " + Framing.MAX_FRAME_LENGTH_LIMIT
-                    + " bytes (default: 8192 for line, 1048576 for length).")
+                    + " bytes (default: 8192 for lines and WebSocket messages, 1048576 for length frames).")
     @Nullable Integer maxFrameLength; // null: the framing's default
+
+    @Option(names = "--no-web",
+            description = "Do not serve the chat page or WebSocket clients (HTTP is then not detected).")
+    boolean noWeb;
+
+    @Option(names = "--web-allowed-origins", paramLabel = "ORIGINS", split = ",",
+            description = "Browser origins, besides the page's own, allowed to open a WebSocket: "
+                    + "scheme://host[:port], comma-separated, or * for any (default: the same origin only).")
+    java.util.List<String> webAllowedOrigins = new java.util.ArrayList<>();
+
+    @Option(names = "--web-ping-interval-ms", paramLabel = "MILLIS",
+            description = "How often to ping WebSocket clients; one that has not answered by the next ping is "
+                    + "closed; 0: no pings (default: ${DEFAULT-VALUE}).")
+    long webPingIntervalMillis = WebConfig.DEFAULT_PING_INTERVAL.toMillis();
 
     @Option(names = "--max-pending-bytes", paramLabel = "BYTES",
             description = "Soft limit: bytes queued for one client that it has not read; a client above it for "
@@ -161,11 +177,13 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         checkOptions();
+        Framing fixed = framing.strip().equalsIgnoreCase("auto") ? null : Framing.parse(framing);
         RelayServerConfig config = RelayServerConfig.builder()
                 .host(host)
                 .port(port)
-                .framing(framing)
-                .maxFrameLength(maxFrameLength != null ? maxFrameLength : framing.defaultMaxFrameLength())
+                .framing(fixed)
+                .maxFrameLength(maxFrameLength != null ? maxFrameLength : 0)
+                .web(new WebConfig(!noWeb, webAllowedOrigins, millis(webPingIntervalMillis)))
                 .defaultRoom(defaultRoom)
                 .ioThreads(ioThreads)
                 .nativeTransport(!noNative)
@@ -203,6 +221,22 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--host must not be blank");
         }
         CommandLines.checkRange("--port", port, 0, "any free port", 65535, "");
+        if (!framing.strip().equalsIgnoreCase("auto")) {
+            try {
+                Framing.parse(framing);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--framing must be auto, line or length, not '" + framing + "'");
+            }
+        }
+        for (String origin : webAllowedOrigins) {
+            try {
+                WebConfig.normalizeOrigin(origin);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--web-allowed-origins: " + e.getMessage());
+            }
+        }
+        CommandLines.checkRange("--web-ping-interval-ms", webPingIntervalMillis, 0, "no pings",
+                WebConfig.MAX_PING_INTERVAL.toMillis(), "ms");
         if (maxFrameLength != null) {
             CommandLines.checkRange("--max-frame-length", maxFrameLength, 1, null, Framing.MAX_FRAME_LENGTH_LIMIT, "bytes");
         }

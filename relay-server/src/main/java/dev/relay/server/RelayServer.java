@@ -1,5 +1,6 @@
 package dev.relay.server;
 
+import dev.relay.core.CloseReason;
 import dev.relay.core.HeldBytesEstimator;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
@@ -7,7 +8,7 @@ import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.LocalDelivery;
 import dev.relay.core.chat.ServerLines;
 import dev.relay.core.chat.SessionRegistry;
-import dev.relay.core.codec.FrameCodec;
+import dev.relay.core.codec.Framing;
 import dev.relay.core.handler.ConnectionLimitHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -103,9 +104,10 @@ public final class RelayServer implements AutoCloseable {
                 throw new IllegalStateException("a RelayServer starts only once; it is " + state);
             }
             state = State.STARTED;
-            FrameCodec codec = new FrameCodec(config.framing(), config.maxFrameLength());
             ChatHandler chat = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), config.defaultRoom(),
                     config.chatLimits());
+            ChatConnections chats = new ChatConnections(config, chat);
+            WebHandler web = config.detects() && config.web().enabled() ? new WebHandler(chats, config.web()) : null;
             ConnectionLimitHandler connectionLimit =
                     new ConnectionLimitHandler(config.maxConnections(), config.maxConnectionsPerAddress());
             try {
@@ -118,13 +120,14 @@ public final class RelayServer implements AutoCloseable {
                         .channel(transport.serverChannelClass())
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .option(ChannelOption.SO_REUSEADDR, true)
+                        .handler(connectionLimit) // counted as accepted, before a child's pipeline exists
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         // A client over the pending cap must also be unwritable, so that it is told
                         // what it missed (drop policy) once it catches up.
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMarks(config.maxPendingBytes()))
                         // what a queued buffer holds is its capacity, not just its content
                         .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, HeldBytesEstimator.INSTANCE)
-                        .childHandler(new RelayServerInitializer(connections, codec, connectionLimit, chat, config));
+                        .childHandler(new RelayServerInitializer(connections, chats, web));
                 serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {
@@ -135,7 +138,7 @@ public final class RelayServer implements AutoCloseable {
                 closed.countDown();
                 throw new RelayServerException("cannot listen on " + host() + ':' + config.port() + ": " + describe(e), e);
             }
-            log.info("Relay listening on {}:{} ({}, {} transport, memory budget {} MiB)", host(), port(), codec, transport,
+            log.info("Relay listening on {}:{} ({}, {} transport, memory budget {} MiB)", host(), port(), clients(), transport,
                     rooms.guard().maxPendingTotal() >> 20);
             return this;
         }
@@ -248,11 +251,17 @@ public final class RelayServer implements AutoCloseable {
     private void closeConnections() {
         List<ChannelFuture> closing = new ArrayList<>();
         String goodbye = ServerLines.bye("Server shutting down");
+        // Only chat connections take a line; one still being detected, or serving the page, is just closed.
         for (Channel connection : connections) {
             connection.attr(ChatHandler.QUIET_CLOSE).set(Boolean.TRUE);
+            CloseReason.set(connection, CloseReason.Kind.GOING_AWAY, "Server shutting down");
         }
         for (Channel connection : connections) {
-            connection.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
+            if (connection.pipeline().get(RelayPipeline.CHAT) != null) {
+                connection.writeAndFlush(goodbye).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                connection.close();
+            }
             closing.add(connection.closeFuture());
         }
         if (onOwnEventLoop()) {
@@ -310,6 +319,15 @@ public final class RelayServer implements AutoCloseable {
         return group == null
                 ? ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
                 : group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** What kinds of client the port serves, for the log. */
+    private String clients() {
+        if (config.framing() != null) {
+            return config.framing() + " framing only, max " + config.maxFrameLength(config.framing()) + " bytes";
+        }
+        return "line, length" + (config.web().enabled() ? ", HTTP and WebSocket" : "") + " clients, max "
+                + config.maxFrameLength(Framing.LINE) + "/" + config.maxFrameLength(Framing.LENGTH) + " bytes";
     }
 
     /** The configured host as it goes before {@code :port}: an IPv6 address in brackets. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link RelayServer} needs to know, immutable. Build one with {@link #builder()}: each
@@ -18,8 +19,12 @@ import java.util.function.LongSupplier;
  *
  * @param host           the address to bind; default {@value #DEFAULT_HOST} (all interfaces)
  * @param port           the port to bind; 0 (the default) picks a free one, see {@link RelayServer#port()}
- * @param framing        how clients frame their lines; default {@link Framing#LINE}
- * @param maxFrameLength the largest frame payload accepted, in bytes; default per framing (8 KiB, 1 MiB)
+ * @param framing        one framing for every client, or {@code null} (the default): every kind of client
+ *                       on one port, told apart by its first bytes (line, length, HTTP and WebSocket;
+ *                       PROTOCOL.md, "Detection"). A fixed framing serves no web page.
+ * @param maxFrameLength the largest frame payload accepted, in bytes, for every kind of client; 0 (the
+ *                       default with detection) means each framing's own default (8 KiB for lines and
+ *                       WebSocket messages, 1 MiB for length frames): see {@link #maxFrameLength(Framing)}
  * @param ioThreads      event loop threads serving connections; 0 (the default) lets Netty pick (2 × cores)
  * @param defaultRoom    the room a new connection starts in; default {@value ChatHandler#DEFAULT_ROOM}
  * @param nativeTransport use epoll where available (the default) rather than NIO
@@ -49,14 +54,15 @@ import java.util.function.LongSupplier;
  * @param chatLimits      room limits (rooms, members per room, rooms per connection), the presence limit, the
  *                        arrival window and the close timeout; default {@link ChatLimits#DEFAULTS}
  * @param nanoClock       the clock the rate limit reads; default {@link System#nanoTime()} (tests inject one)
- * @param pipelineCustomizer called for every new connection after the relay's handlers are added
- *                        (names in {@link RelayPipeline}), on that connection's event loop: add your
- *                        own handlers here; default does nothing
+ * @param pipelineCustomizer called for every chat connection once its kind is known and the relay's
+ *                        handlers are added (names in {@link RelayPipeline}), on that connection's event
+ *                        loop, before its session starts: add your own handlers here; default does nothing
+ * @param web             the web page and WebSocket clients: {@link WebConfig}; default {@link WebConfig#DEFAULTS}
  */
 public record RelayServerConfig(
         String host,
         int port,
-        Framing framing,
+        @Nullable Framing framing,
         int maxFrameLength,
         int ioThreads,
         String defaultRoom,
@@ -74,7 +80,8 @@ public record RelayServerConfig(
         Duration idleTimeout,
         ChatLimits chatLimits,
         LongSupplier nanoClock,
-        Consumer<ChannelPipeline> pipelineCustomizer) {
+        Consumer<ChannelPipeline> pipelineCustomizer,
+        WebConfig web) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final long DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
@@ -100,7 +107,10 @@ public record RelayServerConfig(
 
     public RelayServerConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(framing, "framing");
+        if (framing != null && !framing.isStream()) {
+            throw new IllegalArgumentException("a server's fixed framing must be line or length, not " + framing);
+        }
+        Objects.requireNonNull(web, "web");
         Objects.requireNonNull(defaultRoom, "defaultRoom");
         Objects.requireNonNull(pipelineCustomizer, "pipelineCustomizer");
         Objects.requireNonNull(slowConsumerPolicy, "slowConsumerPolicy");
@@ -124,13 +134,25 @@ public record RelayServerConfig(
             Builder.checkMaxPendingTotal(maxPendingTotal);
         }
         Builder.checkPort(port);
-        Builder.checkMaxFrameLength(maxFrameLength);
+        if (maxFrameLength != 0 || framing != null) {
+            Builder.checkMaxFrameLength(maxFrameLength);
+        }
         Builder.checkIoThreads(ioThreads);
         Builder.checkRoom(defaultRoom);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Whether the port tells kinds of client apart ({@link #framing()} is {@code null}). */
+    public boolean detects() {
+        return framing == null;
+    }
+
+    /** The largest payload accepted from a client framed as {@code kind}: the configured limit, or the framing's default. */
+    public int maxFrameLength(Framing kind) {
+        return maxFrameLength != 0 ? maxFrameLength : kind.defaultMaxFrameLength();
     }
 
     /** A builder holding this config's values. */
@@ -143,15 +165,16 @@ public record RelayServerConfig(
                 .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .messageRate(messagesPerSecond, messageBurst).idleTimeout(idleTimeout).chatLimits(chatLimits)
                 .nanoClock(nanoClock)
-                .pipelineCustomizer(pipelineCustomizer);
+                .pipelineCustomizer(pipelineCustomizer).web(web);
     }
 
     /** Collects values for a {@link RelayServerConfig}. Not thread-safe; use from one thread. */
     public static final class Builder {
         private String host = DEFAULT_HOST;
         private int port;
-        private Framing framing = Framing.LINE;
+        private @Nullable Framing framing; // null: detect
         private int maxFrameLength; // 0: the framing's default
+        private WebConfig web = WebConfig.DEFAULTS;
         private int ioThreads;
         private String defaultRoom = ChatHandler.DEFAULT_ROOM;
         private boolean nativeTransport = true;
@@ -187,8 +210,18 @@ public record RelayServerConfig(
             return this;
         }
 
-        public Builder framing(Framing framing) {
-            this.framing = Objects.requireNonNull(framing, "framing");
+        /** One framing (line or length) for every client; {@code null} (the default) detects each client's kind. */
+        public Builder framing(@Nullable Framing framing) {
+            if (framing != null && !framing.isStream()) {
+                throw new IllegalArgumentException("a server's fixed framing must be line or length, not " + framing);
+            }
+            this.framing = framing;
+            return this;
+        }
+
+        /** The web page and WebSocket settings. */
+        public Builder web(WebConfig web) {
+            this.web = Objects.requireNonNull(web, "web");
             return this;
         }
 
@@ -317,13 +350,13 @@ public record RelayServerConfig(
         }
 
         public RelayServerConfig build() {
-            int max = maxFrameLength != 0 ? maxFrameLength : framing.defaultMaxFrameLength();
+            int max = maxFrameLength != 0 || framing == null ? maxFrameLength : framing.defaultMaxFrameLength();
             long hard = maxPendingBytesHard != 0 ? maxPendingBytesHard
                     : Math.max(DEFAULT_MAX_PENDING_BYTES_HARD, maxPendingBytes);
             return new RelayServerConfig(host, port, framing, max, ioThreads, defaultRoom, nativeTransport,
                     maxPendingBytes, hard, slowConsumerGrace, maxPendingTotal, slowConsumerPolicy,
                     drainTimeout, maxConnections, maxConnectionsPerAddress,
-                    messagesPerSecond, messageBurst, idleTimeout, chatLimits, nanoClock, pipelineCustomizer);
+                    messagesPerSecond, messageBurst, idleTimeout, chatLimits, nanoClock, pipelineCustomizer, web);
         }
 
         static void checkPort(int port) {

@@ -13,8 +13,15 @@ class RelayServerConfigTest {
         RelayServerConfig config = RelayServerConfig.builder().build();
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isZero();
-        assertThat(config.framing()).isEqualTo(Framing.LINE);
-        assertThat(config.maxFrameLength()).isEqualTo(8192);
+        assertThat(config.framing()).as("every kind of client, detected").isNull();
+        assertThat(config.detects()).isTrue();
+        assertThat(config.maxFrameLength(Framing.LINE)).isEqualTo(8192);
+        assertThat(config.maxFrameLength(Framing.WEBSOCKET)).isEqualTo(8192);
+        assertThat(config.maxFrameLength(Framing.LENGTH)).isEqualTo(1 << 20);
+        assertThat(config.web()).isEqualTo(WebConfig.DEFAULTS);
+        assertThat(config.web().pingInterval()).hasSeconds(30);
+        assertThat(RelayServerConfig.builder().maxFrameLength(100).build().maxFrameLength(Framing.LENGTH))
+                .as("a limit given applies to every kind").isEqualTo(100);
         assertThat(config.defaultRoom()).isEqualTo("lobby");
         assertThat(config.ioThreads()).isZero();
         assertThat(config.nativeTransport()).isTrue();
@@ -45,7 +52,7 @@ class RelayServerConfigTest {
         assertThatThrownBy(() -> new RelayServerConfig("0.0.0.0", 0, Framing.LINE, 10, 0, "Lobby", true,
                 1 << 20, 1 << 25, java.time.Duration.ofSeconds(5), 0, dev.relay.core.SlowConsumerPolicy.DROP,
                 java.time.Duration.ZERO, 10, 0, 0, 1,
-                java.time.Duration.ZERO, dev.relay.core.chat.ChatLimits.DEFAULTS, System::nanoTime, pipeline -> { }))
+                java.time.Duration.ZERO, dev.relay.core.chat.ChatLimits.DEFAULTS, System::nanoTime, pipeline -> { }, WebConfig.DEFAULTS))
                 .hasMessageContaining("lower case");
     }
 

@@ -112,7 +112,8 @@ class ServerJarIT {
         Process help = launch("--help");
         String text = output(help);
         assertThat(help.exitValue()).isZero();
-        assertThat(text).contains("--port", "--host", "--framing=line|length", "--max-frame-length");
+        assertThat(text).contains("--port", "--host", "--framing=auto|line|length", "--max-frame-length", "--no-web",
+                "--web-allowed-origins", "--web-ping-interval-ms");
     }
 
     @Test

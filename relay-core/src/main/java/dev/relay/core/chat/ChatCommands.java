@@ -1,5 +1,6 @@
 package dev.relay.core.chat;
 
+import dev.relay.core.CloseReason;
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.codec.FrameCodec;
@@ -458,7 +459,9 @@ final class ChatCommands {
 
     private void quit(ChannelHandlerContext ctx, Session session, String reason) {
         disconnect(session, reason.isEmpty() ? "quit" : reason, true);
-        ChatHandler.closeAfter(ctx.channel(), ServerLines.bye("Goodbye, " + session.nick()), limits.closeTimeout());
+        String goodbye = "Goodbye, " + session.nick();
+        ChatHandler.closeAfter(ctx.channel(), ServerLines.bye(goodbye), limits.closeTimeout(), CloseReason.Kind.NORMAL,
+                goodbye);
     }
 
     /**

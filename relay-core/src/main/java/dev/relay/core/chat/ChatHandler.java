@@ -1,5 +1,6 @@
 package dev.relay.core.chat;
 
+import dev.relay.core.CloseReason;
 import dev.relay.core.Room;
 import dev.relay.core.RoomRegistry;
 import dev.relay.core.SlowConsumerGuard;
@@ -12,46 +13,45 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat protocol (PROTOCOL.md): turns each inbound frame into a chat message for the sender's room
- * or a command, and keeps the connection's {@link Session}.
+ * The chat protocol handler (PROTOCOL.md): turns each protocol line into a chat message for the
+ * sender's room or a command, and keeps the connection's {@link Session}.
  *
- * <p>Place it after a {@link FrameCodec}'s decoder and encoder: it reads payload {@link ByteBuf}s
- * (and releases them) and writes {@link String} lines, which the encoder frames. Frames are decoded as
- * UTF-8 with invalid sequences replaced by U+FFFD, then made safe for terminals by {@link TextSanitizer}.
+ * <p>It reads lines, not bytes: put a {@link ChatLineDecoder} before it, which turns each frame payload
+ * into a cleaned {@link String} (or a {@link CleanLine}, the fast path). It writes {@link String} lines,
+ * which the framing's encoder frames (a stream framing's {@link FrameCodec} encoder, or the WebSocket
+ * encoder), and room traffic arrives pre-encoded through the {@link Delivery}.
  *
- * <p>A new connection has the arrival window ({@link ChatLimits#arrivalWindow()}) to send an arrival
- * line, {@code /hello nick=NICK rooms=ROOM,...}; its session starts with that nick in those rooms, and
- * nothing is announced before. Without one (a silent client, or a first line of another kind) it gets
- * a guest nick in the default room. Either way it is welcomed, and each of its rooms hears it join; a
- * connection is in one or more rooms, up to {@link ChatLimits#maxRoomsPerConnection()}, and one of
- * them is current. On disconnect each of its rooms is told. A room with more members than
- * {@link ChatLimits#presenceLimit()} is told none of this about others: each member hears only of
- * itself (PROTOCOL.md, "Big rooms"). Everything said to more than the sender goes through the
- * {@link Delivery}.
+ * <p>The session starts on the {@link TransportReady} user event, never on {@code channelActive}: on a
+ * port that first has to find out what kind of client it has, nothing can be said before. From then the
+ * connection has what is left of its arrival window ({@link TransportReady#arrivalWindow()}) to send an
+ * arrival line, {@code /hello nick=NICK rooms=ROOM,...}; its session starts with that nick in those
+ * rooms, and nothing is announced before. Without one (a silent client, or a first line of another kind)
+ * it gets a guest nick in the default room. Either way it is welcomed, and each of its rooms hears it
+ * join; a connection is in one or more rooms, up to {@link ChatLimits#maxRoomsPerConnection()}, and one
+ * of them is current. On disconnect each of its rooms is told, with the channel's {@link CloseReason} if
+ * the server closed it. A room with more members than {@link ChatLimits#presenceLimit()} is told none of
+ * this about others: each member hears only of itself (PROTOCOL.md, "Big rooms"). Everything said to
+ * more than the sender goes through the {@link Delivery}.
  *
- * <p>Backpressure on the sender is not this handler's job: put a
- * {@link dev.relay.core.handler.ReadGateHandler} before it, so that a client that does not read its
- * replies is not read from. What happens to a member that falls behind on room traffic is the
- * {@link SlowConsumerGuard}'s job.
+ * <p>Not this handler's jobs: backpressure on the sender (a {@link dev.relay.core.handler.ReadGateHandler}
+ * before it, so that a client that does not read its replies is not read from), members that fall behind
+ * on room traffic (the {@link SlowConsumerGuard}), silent connections (an {@link IdleCloser}).
+ * {@link ChatPipeline} adds the handlers in order.
  *
- * <p>Every close this handler starts after a {@code BYE} line ({@code /quit}, an idle connection) has a
- * deadline ({@link ChatLimits#closeTimeout()}): a client that does not read gets closed anyway.
+ * <p>Every close this handler starts after a {@code BYE} line ({@code /quit}) has a deadline
+ * ({@link ChatLimits#closeTimeout()}): a client that does not read gets closed anyway.
  *
  * <p>Stateless and {@link Sharable}: per-connection state is the channel's {@link Session}, touched
  * only on that channel's event loop; the registries are thread-safe.
@@ -121,18 +121,30 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         return sessions;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        rooms.guard().watch(ctx.channel()); // held bytes count from the first byte, not from the first room
-        if (limits.arrivalWindow().isZero()) {
+    /** The limits this handler enforces, the arrival window among them. */
+    public ChatLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Starts the session once the transport is known ({@link TransportReady}): at once as a guest if no
+     * arrival window is left, otherwise after the arrival line or when the window ends. A second
+     * {@code TransportReady} on the same channel is ignored.
+     */
+    private void transportReady(ChannelHandlerContext ctx, TransportReady ready) {
+        Channel channel = ctx.channel();
+        if (Session.of(channel) != null || channel.attr(ARRIVING).get() != null || !channel.isActive()) {
+            return;
+        }
+        rooms.guard().watch(channel); // held bytes count from here on, not from the first room
+        if (ready.arrivalWindow().isZero()) {
             startGuest(ctx);
             ctx.flush();
         } else {
-            Arriving arriving = new Arriving();
-            ctx.channel().attr(ARRIVING).set(arriving);
+            Arriving arriving = new Arriving(ready.arrivalWindow());
+            channel.attr(ARRIVING).set(arriving);
             arriving.startWindow(ctx, this);
         }
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -143,33 +155,36 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
         Session session = Session.of(ctx.channel());
         if (session != null) {
-            String reason = ctx.channel().attr(SlowConsumerGuard.CLOSE_REASON).get();
+            CloseReason reason = CloseReason.of(ctx.channel());
             boolean quiet = Boolean.TRUE.equals(ctx.channel().attr(QUIET_CLOSE).get());
-            commands.disconnect(session, reason != null ? reason : "connection closed", !quiet);
+            commands.disconnect(session, reason != null ? reason.text() : "connection closed", !quiet);
         }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf frame)) {
+        Session session = Session.of(ctx.channel()); // one attribute lookup per line, for both paths
+        String line;
+        if (msg instanceof CleanLine clean) {
+            if (session != null && relayedAsBytes(session, clean)) {
+                return;
+            }
+            try {
+                line = clean.text();
+            } finally {
+                clean.release();
+            }
+        } else if (msg instanceof String text) {
+            line = text;
+        } else {
             ctx.fireChannelRead(msg);
             return;
-        }
-        Session session = Session.of(ctx.channel()); // one attribute lookup per line, for both paths
-        if (session != null && relayedAsBytes(ctx, session, frame)) {
-            return;
-        }
-        String line;
-        try {
-            line = TextSanitizer.clean(frame.toString(StandardCharsets.UTF_8));
-        } finally {
-            frame.release();
         }
         if (session == null) {
             session = arrive(ctx, line);
             if (session == null) {
-                return; // an arrival line (taken or refused), or no session to come (refused, closing)
+                return; // an arrival line (taken or refused), before the transport was ready, or closing
             }
         }
         if (session.room() != null) {
@@ -178,36 +193,27 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The chat line fast path: a line for the current room (it does not start with {@code /}) that is
-     * valid UTF-8 and needs no sanitizing becomes {@code MSG room nick text} by copying its bytes after
-     * the session's cached prefix, with no string made; it is the same line, byte for byte, as the
-     * string path would send. A blank line is dropped, as there. Anything else is left to the string
-     * path.
+     * The chat line fast path: a clean line ({@link CleanLine}) for the current room becomes
+     * {@code MSG room nick text} by copying its bytes after the session's cached prefix, with no string
+     * made; it is the same line, byte for byte, as the string path would send.
      *
-     * @return whether {@code frame} was handled (and released)
+     * @return whether {@code clean} was handled (and released); not without a current room
      */
-    private boolean relayedAsBytes(ChannelHandlerContext ctx, Session session, ByteBuf frame) {
+    private boolean relayedAsBytes(Session session, CleanLine clean) {
         Room room = session.room();
-        if (room == null || !frame.isReadable() || frame.getByte(frame.readerIndex()) == '/') {
+        if (room == null) {
             return false;
         }
-        int kind = CleanText.classify(frame);
-        if (kind == CleanText.NEEDS_CLEANING) {
-            return false;
+        ByteBuf frame = clean.content();
+        byte[] prefix = session.messagePrefix(room);
+        ByteBuf line;
+        try {
+            line = session.channel().alloc().directBuffer(prefix.length + frame.readableBytes())
+                    .writeBytes(prefix).writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+        } finally {
+            clean.release();
         }
-        if (kind == CleanText.CLEAN) {
-            byte[] prefix = session.messagePrefix(room);
-            ByteBuf line;
-            try {
-                line = ctx.alloc().directBuffer(prefix.length + frame.readableBytes())
-                        .writeBytes(prefix).writeBytes(frame, frame.readerIndex(), frame.readableBytes());
-            } finally {
-                frame.release();
-            }
-            commands.say(session, room, line);
-        } else {
-            frame.release();
-        }
+        commands.say(session, room, line);
         return true;
     }
 
@@ -221,7 +227,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     private @Nullable Session arrive(ChannelHandlerContext ctx, String line) {
         Arriving arriving = ctx.channel().attr(ARRIVING).get();
         if (arriving == null) {
-            return null; // refused at connect, and closing
+            return null; // the transport is not ready yet (nothing may be said before), or a refusal is closing
         }
         if (!ChatCommands.isArrival(line)) {
             return startGuest(ctx);
@@ -244,8 +250,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             arriving.cancel();
         }
         Session session = commands.start(ctx, new ChatCommands.Arrival(null, null));
-        if (session == null) {
-            closeAfter(ctx.channel(), null, limits.closeTimeout()); // after the ERR just written
+        if (session == null) { // after the ERR just written
+            closeAfter(ctx.channel(), null, limits.closeTimeout(), CloseReason.Kind.POLICY, "no room for a new guest");
         }
         return session;
     }
@@ -255,16 +261,22 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
      * connection becomes a guest. Event loop only.
      */
     private static final class Arriving {
+        private final Duration window;
         private @Nullable ScheduledFuture<?> deadline;
+
+        Arriving(Duration window) {
+            this.window = window;
+        }
 
         void startWindow(ChannelHandlerContext ctx, ChatHandler handler) {
             cancel();
             deadline = ctx.executor().schedule(() -> {
-                if (ctx.channel().isActive() && ctx.channel().attr(ARRIVING).get() == this) {
+                if (ctx.channel().isActive() && ctx.channel().attr(ARRIVING).get() == this
+                        && CloseReason.of(ctx.channel()) == null) {
                     handler.startGuest(ctx);
                     ctx.flush();
                 }
-            }, handler.limits.arrivalWindow().toNanos(), TimeUnit.NANOSECONDS);
+            }, window.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         void cancel() {
@@ -285,22 +297,26 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    /** With an {@link IdleStateHandler} before it: a connection silent for its reader-idle time is closed. */
+    /**
+     * Starts the session on {@link TransportReady}. On a {@link CloseReason} (the server is closing the
+     * connection and says why: an {@link IdleCloser}), ends the session at once, telling its rooms: the
+     * client may not read its goodbye, and its rooms should not wait for the close deadline. Passes every
+     * event on.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+        if (evt instanceof TransportReady ready) {
+            transportReady(ctx, ready);
+        } else if (evt instanceof CloseReason reason) {
             Arriving arriving = ctx.channel().attr(ARRIVING).getAndSet(null);
             if (arriving != null) {
-                arriving.cancel(); // an idle timeout shorter than the arrival window: no session to start
+                arriving.cancel(); // no session to start
             }
             Session session = Session.of(ctx.channel());
             if (session != null && session.room() != null) {
-                // the room hears at once; the client may not be reading, and is closed by the deadline anyway
-                commands.disconnect(session, "idle: sent nothing for too long", true);
+                boolean quiet = Boolean.TRUE.equals(ctx.channel().attr(QUIET_CLOSE).get());
+                commands.disconnect(session, reason.text(), !quiet);
             }
-            closeAfter(ctx.channel(), ServerLines.bye("Closing an idle connection (send /ping to stay connected)"),
-                    limits.closeTimeout());
-            return;
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -317,11 +333,14 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes {@code line} (a {@code BYE}; {@code null} for none) behind what is queued, closes the channel once it is written,
+     * Records why the server is closing {@code channel} ({@link CloseReason}), writes {@code line} (a
+     * {@code BYE}; {@code null} for none) behind what is queued, closes the channel once it is written,
      * and closes it anyway after {@code timeout}: a client that does not read must not keep its
      * connection, its descriptor and its queue. Stops reading from it at once. Any thread.
      */
-    static void closeAfter(Channel channel, @Nullable String line, Duration timeout) {
+    public static void closeAfter(Channel channel, @Nullable String line, Duration timeout, CloseReason.Kind kind,
+            String why) {
+        CloseReason.set(channel, kind, why);
         channel.config().setAutoRead(false);
         channel.writeAndFlush(line != null ? line : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         if (channel.isOpen()) {

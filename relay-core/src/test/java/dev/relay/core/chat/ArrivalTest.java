@@ -34,7 +34,7 @@ class ArrivalTest {
 
     private EmbeddedChannel connect() {
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(),
-                codec.encoder(), chat);
+                codec.encoder(), ChatTesting.protocol(chat));
         channel.freezeTime(); // the window started a moment ago, on the real clock
         channels.add(channel);
         return channel;
@@ -135,12 +135,12 @@ class ArrivalTest {
         ChatHandler small = new ChatHandler(rooms, sessions, new LocalDelivery(rooms, sessions), "lobby",
                 new ChatLimits(100, 1).withArrivalWindow(WINDOW).withPresenceDelay(java.time.Duration.ZERO));
         EmbeddedChannel first = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(),
-                codec.encoder(), small);
+                codec.encoder(), ChatTesting.protocol(small));
         channels.add(first);
         type(first, "/hello nick=first rooms=full");
         lines(first);
         EmbeddedChannel second = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(),
-                codec.encoder(), small);
+                codec.encoder(), ChatTesting.protocol(small));
         channels.add(second);
         type(second, "/hello nick=second rooms=free,full");
         assertThat(lines(second)).containsExactly("ERR room-full #full has its maximum of 1 members");

@@ -48,7 +48,7 @@ final class ChatFixture implements AutoCloseable {
     EmbeddedChannel connect(Framing framing) {
         FrameCodec codec = framing == Framing.LINE ? lineCodec : lengthCodec;
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(),
-                codec.newDecoder(), codec.encoder(), chat);
+                codec.newDecoder(), codec.encoder(), ChatTesting.protocol(chat));
         channels.add(channel);
         return channel;
     }

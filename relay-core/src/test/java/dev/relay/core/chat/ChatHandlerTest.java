@@ -19,6 +19,7 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +194,7 @@ class ChatHandlerTest {
                         .withPresenceDelay(java.time.Duration.ZERO));
         FrameCodec codec = new FrameCodec(Framing.LINE, 64);
         EmbeddedChannel alice = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(),
-                chat);
+                ChatTesting.protocol(chat));
         type(alice, "/join a");
         type(alice, "/join b");
         lines(alice);
@@ -298,7 +299,7 @@ class ChatHandlerTest {
         ReadGateHandler gate = new ReadGateHandler();
         EmbeddedChannel slow = new EmbeddedChannel(DefaultChannelId.newInstance(), valve,
                 new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(), gate,
-                fixture.chat);
+                ChatTesting.protocol(fixture.chat));
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256, 512));
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < 200; i++) {
@@ -347,11 +348,11 @@ class ChatHandlerTest {
                 new ChatLimits(2, 2).withArrivalWindow(java.time.Duration.ZERO)
                         .withPresenceDelay(java.time.Duration.ZERO));
         EmbeddedChannel a = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
-                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+                new FrameCodec(Framing.LINE, 64).encoder(), ChatTesting.protocol(limited));
         EmbeddedChannel b = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
-                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+                new FrameCodec(Framing.LINE, 64).encoder(), ChatTesting.protocol(limited));
         EmbeddedChannel c = new EmbeddedChannel(DefaultChannelId.newInstance(), new FrameCodec(Framing.LINE, 64).newDecoder(),
-                new FrameCodec(Framing.LINE, 64).encoder(), limited);
+                new FrameCodec(Framing.LINE, 64).encoder(), ChatTesting.protocol(limited));
         assertThat(lines(c)).singleElement().asString().isEqualTo("ERR room-full #lobby has its maximum of 2 members");
         assertThat(c.isOpen()).isFalse();
         type(a, "/join dev");
@@ -372,7 +373,8 @@ class ChatHandlerTest {
         EmbeddedChannel alice = fixture.connect("alice");
         EmbeddedChannel idle = new EmbeddedChannel(DefaultChannelId.newInstance(),
                 new FrameCodec(Framing.LINE, 64).newDecoder(), new FrameCodec(Framing.LINE, 64).encoder(),
-                new IdleStateHandler(30, 0, 0, TimeUnit.SECONDS), fixture.chat);
+                new IdleStateHandler(30, 0, 0, TimeUnit.SECONDS), new IdleCloser(Duration.ofSeconds(2)),
+                ChatTesting.protocol(fixture.chat));
         type(idle, "/nick sleepy");
         lines(idle);
         lines(alice);

@@ -66,7 +66,7 @@ class PresenceConcurrencyTest {
         for (int t = 0; t < THREADS; t++) {
             ChatHandler chat = new ChatHandler(rooms, sessions, delivery, "home" + t, limits);
             for (int i = 0; i < PER_THREAD; i++) {
-                channels[t][i] = new EmbeddedChannel(DefaultChannelId.newInstance(), chat);
+                channels[t][i] = new EmbeddedChannel(DefaultChannelId.newInstance(), ChatTesting.protocol(chat));
                 replies(channels[t][i]);
             }
         }
@@ -151,7 +151,7 @@ class PresenceConcurrencyTest {
         ChatHandler anchorChat = new ChatHandler(rooms, sessions, delivery, "big",
                 ChatLimits.DEFAULTS.withPresenceLimit(30).withArrivalWindow(Duration.ZERO)
                         .withPresenceDelay(Duration.ZERO));
-        EmbeddedChannel anchor = new EmbeddedChannel(DefaultChannelId.newInstance(), anchorChat);
+        EmbeddedChannel anchor = new EmbeddedChannel(DefaultChannelId.newInstance(), ChatTesting.protocol(anchorChat));
         others.add(anchor);
         Room big = rooms.get("big");
         saidToRooms.clear();

@@ -279,7 +279,7 @@ class PresenceTest {
                 limits.withArrivalWindow(Duration.ofSeconds(1)).withPresenceDelay(Duration.ZERO));
         FrameCodec codec = new FrameCodec(Framing.LINE, 64);
         EmbeddedChannel zed = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(),
-                arriving);
+                ChatTesting.protocol(arriving));
         try {
             type(zed, "/hello nick=zed rooms=dev,lobby");
             List<String> got = lines(zed);

@@ -71,7 +71,7 @@ class RoomLimitsConcurrencyTest {
         }
         onAllThreads(t -> {
             for (int i = 0; i < PER_THREAD; i++) {
-                channels[t][i] = new EmbeddedChannel(DefaultChannelId.newInstance(), handlers[i % handlers.length]);
+                channels[t][i] = new EmbeddedChannel(DefaultChannelId.newInstance(), ChatTesting.protocol(handlers[i % handlers.length]));
             }
         });
         int welcomed = 0;
@@ -108,7 +108,7 @@ class RoomLimitsConcurrencyTest {
             for (int home = 0; home < PER_THREAD / 10; home++) {
                 ChatHandler chat = handler("h" + t + "-" + home, limits);
                 for (int k = 0; k < 10; k++) {
-                    channels[t][home * 10 + k] = new EmbeddedChannel(DefaultChannelId.newInstance(), chat);
+                    channels[t][home * 10 + k] = new EmbeddedChannel(DefaultChannelId.newInstance(), ChatTesting.protocol(chat));
                 }
             }
         });
@@ -152,7 +152,7 @@ class RoomLimitsConcurrencyTest {
         ChatHandler chat = handler("lobby", limits);
         for (EmbeddedChannel[] mine : channels) {
             for (int i = 0; i < PER_THREAD; i++) {
-                mine[i] = new EmbeddedChannel(DefaultChannelId.newInstance(), chat);
+                mine[i] = new EmbeddedChannel(DefaultChannelId.newInstance(), ChatTesting.protocol(chat));
                 replies(mine[i]);
             }
         }

@@ -57,11 +57,18 @@ class SlowConsumerRulesTest {
     }
 
     private EmbeddedChannel connect(ChatHandler chat, String nick, ChannelHandler... before) {
-        List<ChannelHandler> handlers = new ArrayList<>(List.of(before));
+        return connect(chat, nick, List.of(before), List.of());
+    }
+
+    /** With {@code before} ahead of the framing, and {@code after} between the framing and the read gate. */
+    private EmbeddedChannel connect(ChatHandler chat, String nick, List<ChannelHandler> before,
+            List<ChannelHandler> after) {
+        List<ChannelHandler> handlers = new ArrayList<>(before);
         handlers.add(codec.newDecoder());
         handlers.add(codec.encoder());
+        handlers.addAll(after);
         handlers.add(new ReadGateHandler());
-        handlers.add(chat);
+        handlers.add(ChatTesting.protocol(chat));
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(),
                 handlers.toArray(new ChannelHandler[0]));
         channels.add(channel);
@@ -175,7 +182,7 @@ class SlowConsumerRulesTest {
         FrameCodec length = new FrameCodec(Framing.LENGTH, 1 << 20);
         EmbeddedChannel alice = connect(chat, "alice", new FlushValve().open());
         EmbeddedChannel staller = new EmbeddedChannel(DefaultChannelId.newInstance(), length.newDecoder(),
-                length.encoder(), new ReadGateHandler(), chat);
+                length.encoder(), new ReadGateHandler(), ChatTesting.protocol(chat));
         channels.add(staller);
         drain(staller);
         lines(alice);
@@ -282,7 +289,8 @@ class SlowConsumerRulesTest {
     void anIdleClientThatDoesNotReadIsClosedByTheDeadline() {
         ChatHandler chat = chat(limits().build());
         EmbeddedChannel alice = connect(chat, "alice", new FlushValve().open());
-        EmbeddedChannel ghost = connect(chat, "ghost", new FlushValve(), new IdleStateHandler(5, 0, 0, TimeUnit.SECONDS));
+        EmbeddedChannel ghost = connect(chat, "ghost", List.of(new FlushValve()),
+                List.of(new IdleStateHandler(5, 0, 0, TimeUnit.SECONDS), new IdleCloser(Duration.ofSeconds(2))));
         lines(alice);
         advance(ghost, 5100);
         assertThat(lines(alice)).as("the room hears at once")

@@ -34,7 +34,7 @@ class SlowConsumerTest {
 
     private EmbeddedChannel connect(ChatHandler chat, FlushValve valve, String nick) {
         EmbeddedChannel channel = new EmbeddedChannel(DefaultChannelId.newInstance(), valve, codec.newDecoder(),
-                codec.encoder(), chat);
+                codec.encoder(), ChatTesting.protocol(chat));
         channels.add(channel);
         type(channel, "/nick " + nick);
         return channel;

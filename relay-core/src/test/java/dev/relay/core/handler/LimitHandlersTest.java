@@ -10,6 +10,7 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -84,22 +85,64 @@ class LimitHandlersTest {
     }
 
     @Test
-    void connectionsOverTheCapAreToldAndClosedAndFreeTheirSlotOnClose() {
+    void connectionsOverTheCapAreMarkedOnTheListeningChannelAndFreeTheirSlotOnClose() {
         ConnectionLimitHandler limit = new ConnectionLimitHandler(2, 0);
-        EmbeddedChannel a = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(), limit);
-        EmbeddedChannel b = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(), limit);
-        EmbeddedChannel c = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(), limit);
+        EmbeddedChannel listening = new EmbeddedChannel(limit);
+        EmbeddedChannel a = accept(listening);
+        EmbeddedChannel b = accept(listening);
+        EmbeddedChannel c = accept(listening);
         assertThat(limit.connections()).isEqualTo(2);
-        assertThat(drain(c, false)).singleElement().asString().startsWith("ERR too-many-connections ");
-        assertThat(c.isOpen()).isFalse();
-        assertThat(a.isOpen()).isTrue();
+        assertThat(ConnectionLimitHandler.refusal(a)).isNull();
+        assertThat(ConnectionLimitHandler.refusal(b)).isNull();
+        assertThat(ConnectionLimitHandler.refusal(c))
+                .isEqualTo("The server has its maximum of 2 connections; try again later");
+        assertThat(c.isOpen()).as("told in its own terms once its kind is known, not here").isTrue();
         a.close();
         assertThat(limit.connections()).isEqualTo(1);
-        EmbeddedChannel d = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder(), limit);
-        assertThat(d.isOpen()).isTrue();
+        EmbeddedChannel d = accept(listening);
+        assertThat(ConnectionLimitHandler.refusal(d)).isNull();
         assertThat(limit.connections()).isEqualTo(2);
-        for (EmbeddedChannel channel : List.of(a, b, c, d)) {
+        c.close();
+        assertThat(limit.connections()).as("a refused connection was never counted").isEqualTo(2);
+        for (EmbeddedChannel channel : List.of(a, b, c, d, listening)) {
             channel.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void aRefusedLineClientGetsOneErrLineAndIsClosed() {
+        EmbeddedChannel refused = new EmbeddedChannel(DefaultChannelId.newInstance(), codec.newDecoder(), codec.encoder());
+        ConnectionLimitHandler.refuse(refused, "Your address has the maximum of 1 connections", Duration.ofSeconds(2));
+        assertThat(drain(refused, false)).containsExactly(
+                "ERR too-many-connections Your address has the maximum of 1 connections");
+        assertThat(refused.isOpen()).isFalse();
+        refused.finishAndReleaseAll();
+    }
+
+    @Test
+    void aFloodOfRefusedConnectionsIsClosedWithoutAWord() {
+        ConnectionLimitHandler limit = new ConnectionLimitHandler(1, 0);
+        EmbeddedChannel listening = new EmbeddedChannel(limit);
+        EmbeddedChannel counted = accept(listening);
+        EmbeddedChannel waiting = accept(listening); // refused, waiting to be told: one may (the cap is 1)
+        EmbeddedChannel flood = accept(listening);
+        assertThat(waiting.isOpen()).isTrue();
+        assertThat(flood.isOpen()).isFalse();
+        waiting.close();
+        EmbeddedChannel next = accept(listening);
+        assertThat(next.isOpen()).as("the refusals waiting went down as the first closed").isTrue();
+        for (EmbeddedChannel channel : List.of(counted, waiting, flood, next, listening)) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** A child channel accepted on {@code listening}: read by the listening channel's pipeline, as an acceptor does. */
+    private static EmbeddedChannel accept(EmbeddedChannel listening) {
+        EmbeddedChannel child = new EmbeddedChannel(DefaultChannelId.newInstance());
+        listening.writeInbound(child);
+        Object passedOn = listening.readInbound();
+        assertThat(passedOn).as("passed on to be registered, unless closed at once")
+                .isEqualTo(child.isOpen() ? child : null);
+        return child;
     }
 }
