@@ -77,7 +77,7 @@ class LoadGeneratorIT {
 
     @Test
     void maxRateAgainstTheRelayLosesNothingInEitherFraming() throws Exception {
-        for (Framing framing : Framing.values()) {
+        for (Framing framing : new Framing[] {Framing.LINE, Framing.LENGTH}) { // the stream framings
             try (RelayServer server = relay(framing, 0)) {
                 Run run = generator(server.port(), "--target", framing == Framing.LINE ? "relay" : "relay-length",
                         "-P", "2", "-S", "10", "--rooms", "2", "-w", "0.5", "-d", "1.5", "--window", "500");
@@ -91,7 +91,7 @@ class LoadGeneratorIT {
 
     @Test
     void maxRateWithTheWindowOverAllReadersLosesNothingInEitherFramingAndSaysSo() throws Exception {
-        for (Framing framing : Framing.values()) {
+        for (Framing framing : new Framing[] {Framing.LINE, Framing.LENGTH}) { // the stream framings
             try (RelayServer server = relay(framing, 0)) {
                 Run run = generator(server.port(), "--target", framing == Framing.LINE ? "relay" : "relay-length",
                         "--window-mode", "total", "-P", "2", "-S", "10", "--rooms", "2", "-w", "0.3", "-d", "1",

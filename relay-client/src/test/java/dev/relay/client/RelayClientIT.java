@@ -148,7 +148,8 @@ class RelayClientIT {
             member.finishAndReleaseAll();
         }));
         for (int i = 0; i < 5000; i++) {
-            members.add(new EmbeddedChannel(DefaultChannelId.newInstance(), chat));
+            members.add(new EmbeddedChannel(DefaultChannelId.newInstance(), dev.relay.core.chat.ChatLineDecoder.INSTANCE,
+                    chat, dev.relay.core.chat.ChatPipeline.readyOnActive()));
         }
         assertThat(server.rooms().get("big").size()).isEqualTo(5000);
 
@@ -163,7 +164,7 @@ class RelayClientIT {
         TestClient raw = track(TestClient.line(server.port()));
         raw.readUntil(Kind.JOIN); // its own, after WELCOME and SERVER
         raw.send("/who #big");
-        int limit = Math.min(4096, 3 * server.config().maxFrameLength() + 100);
+        int limit = Math.min(4096, 3 * server.config().maxFrameLength(Framing.LINE) + 100);
         List<String> nicks = new ArrayList<>();
         int lines = 0;
         while (true) {

@@ -56,7 +56,9 @@ import org.jspecify.annotations.Nullable;
  * @param nanoClock       the clock the rate limit reads; default {@link System#nanoTime()} (tests inject one)
  * @param pipelineCustomizer called for every chat connection once its kind is known and the relay's
  *                        handlers are added (names in {@link RelayPipeline}), on that connection's event
- *                        loop, before its session starts: add your own handlers here; default does nothing
+ *                        loop, before its session starts: add your own handlers here. The connection is
+ *                        active by then, so they see {@link dev.relay.core.chat.TransportReady}, not
+ *                        {@code channelActive}. Default does nothing
  * @param web             the web page and WebSocket clients: {@link WebConfig}; default {@link WebConfig#DEFAULTS}
  */
 public record RelayServerConfig(

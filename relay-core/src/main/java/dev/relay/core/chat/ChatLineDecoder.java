@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The line decoder: turns each frame payload (a {@link ByteBuf}, from any framing) into a protocol line.
@@ -24,6 +25,18 @@ public final class ChatLineDecoder extends ChannelInboundHandlerAdapter {
     public static final ChatLineDecoder INSTANCE = new ChatLineDecoder();
 
     private ChatLineDecoder() {
+    }
+
+    /**
+     * The protocol line a message after this decoder carries ({@link String} or {@link CleanLine}), or
+     * {@code null} for anything else; does not release it. For handlers an app puts between this decoder
+     * and the chat handler (a bot that watches what is said).
+     */
+    public static @Nullable String textOf(Object msg) {
+        if (msg instanceof String line) {
+            return line;
+        }
+        return msg instanceof CleanLine clean ? clean.text() : null;
     }
 
     @Override
