@@ -179,5 +179,37 @@ class FramingTest {
         assertThat(new FrameCodec(Framing.LINE).maxFrameLength()).isEqualTo(8192);
         assertThat(new FrameCodec(Framing.LENGTH).maxFrameLength()).isEqualTo(1 << 20);
         assertThatThrownBy(() -> Framing.parse("xml")).hasMessageContaining("line or length");
+        assertThatThrownBy(() -> Framing.parse("websocket")).as("not a stream framing")
+                .hasMessageContaining("line or length");
+        assertThat(new FrameCodec(Framing.WEBSOCKET).maxFrameLength()).isEqualTo(8192);
+        assertThatThrownBy(() -> Framing.WEBSOCKET.newDecoder(100)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** RFC 6455 section 5.2: FIN + text, no mask, and the shortest of the three length forms. */
+    @Test
+    void aWebSocketFrameIsOneUnmaskedTextFrameWithTheShortestLength() {
+        int[][] cases = {{0, 2}, {125, 2}, {126, 4}, {65535, 4}, {65536, 10}};
+        for (int[] c : cases) {
+            int length = c[0];
+            String text = "é".repeat(length / 2) + "x".repeat(length % 2); // UTF-8 bytes, not chars, count
+            ByteBuf fromText = Framing.WEBSOCKET.encode(ByteBufAllocator.DEFAULT, text);
+            ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+            ByteBuf fromBytes = Framing.WEBSOCKET.encode(ByteBufAllocator.DEFAULT, payload);
+            try {
+                assertThat(fromText).isEqualTo(fromBytes);
+                assertThat(fromText.readableBytes()).as("%d bytes", length).isEqualTo(c[1] + length);
+                assertThat((int) fromText.getUnsignedByte(0)).isEqualTo(0x81);
+                int second = fromText.getUnsignedByte(1);
+                assertThat(second & 0x80).as("a server never masks").isZero();
+                long announced = c[1] == 2 ? second : c[1] == 4 ? fromText.getUnsignedShort(2) : fromText.getLong(2);
+                assertThat(announced).isEqualTo(length);
+                assertThat(second).isEqualTo(c[1] == 2 ? length : c[1] == 4 ? 126 : 127);
+                assertThat(fromText.toString(c[1], length, StandardCharsets.UTF_8)).isEqualTo(text);
+            } finally {
+                fromText.release();
+                fromBytes.release();
+                payload.release();
+            }
+        }
     }
 }
