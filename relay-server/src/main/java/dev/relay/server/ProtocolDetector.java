@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>anything else: a line client, decided as soon as a byte rules the others out (a lower-case
  *       letter, a {@code /}, a digit...);</li>
  *   <li>nothing at all by the end of the window (the arrival window: 250 ms by default): a line client,
- *       so that an {@code nc} user is welcomed without typing. A client still in the middle of an
+ *       so that an {@code nc} user is welcomed without typing, as a silent guest that its room hears of
+ *       once it speaks (a browser's spare connection never does). A client still in the middle of an
  *       ambiguous first line then is a line client too.</li>
  * </ul>
  *
@@ -63,6 +64,7 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     private long connectedAt;
     private @Nullable ScheduledFuture<?> deadline;
     private boolean decided;
+    private boolean windowOver;
     private boolean silent;
 
     /** @param web the web side, or {@code null} when HTTP is not detected ({@code --no-web}) */
@@ -185,8 +187,10 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         return b >= 'A' && b <= 'Z';
     }
 
+    /** The window is over: a line client, silent if it sent nothing at all (not even an unfinished start). */
     private void decideSilent(ChannelHandlerContext ctx) {
-        silent = true;
+        windowOver = true;
+        silent = actualReadableBytes() == 0 && !window.isZero(); // with no window, no one had a chance to speak
         decide(ctx, Kind.LINE);
     }
 
@@ -207,14 +211,14 @@ final class ProtocolDetector extends ByteToMessageDecoder {
                 }
                 chats.addChat(ctx.pipeline());
                 Duration left = window.minusNanos(LoopClock.now(ctx.executor()) - connectedAt);
-                if (silent) {
+                if (windowOver) {
                     left = Duration.ZERO; // the window is over: a guest now, the bytes of an unfinished line after
                 } else if (left.isNegative() || left.isZero()) {
                     // Decided on bytes that came within the window (the loop was just late to read them): the
                     // lines among them are read before the window closes, so an arrival line there counts.
                     left = Duration.ofMillis(1);
                 }
-                ctx.fireUserEventTriggered(new TransportReady(framing, channel.remoteAddress(), left));
+                ctx.fireUserEventTriggered(new TransportReady(framing, channel.remoteAddress(), left, silent));
             }
             case HTTP -> {
                 if (web == null) {

@@ -177,8 +177,10 @@ class ChatIT {
         TestClient bob = TestClient.line(server.port());
         open.add(bob);
         String guest = bob.read().arg(0);
-        assertThat(alice.readLine()).isEqualTo("JOIN lobby " + guest);
+        assertThat(alice.sync()).as("a silent guest is heard of with its first line (PROTOCOL.md, \"Silent guests\")")
+                .isEmpty();
         bob.send("/nick bob");
+        assertThat(alice.readLine()).isEqualTo("JOIN lobby " + guest);
         assertThat(alice.readLine()).isEqualTo("NICK lobby " + guest + " bob");
         bob.send("/join dev");
         bob.send("/part lobby");
@@ -237,6 +239,7 @@ class ChatIT {
         TestClient bob = TestClient.length(server.port()); // after alice is in, so alice sees bob join
         open.add(bob);
         String bobNick = bob.readUntil(Kind.WELCOME).arg(0);
+        bob.send("/ping"); // its first line: until then a silent guest, unannounced
         alice.readUntil(line -> line.kind() == Kind.JOIN && line.arg(1).equals(bobNick));
         alice.send("/nick alice");
         alice.readUntil(Kind.NICK);

@@ -150,7 +150,14 @@ class WebPageIT {
         nc.readUntil(Kind.WELCOME);
         WebDriver ann = openPage(browser(1280, 800), "ann");
         WebDriver bob = openPage(browser(1280, 800), "bob");
-        nc.readUntil(line -> line.toString().equals("JOIN lobby bob"));
+        List<String> seen = new ArrayList<>();
+        nc.readUntil(line -> {
+            seen.add(line.toString());
+            return line.toString().equals("JOIN lobby bob");
+        });
+        assertThat(seen).as("the browsers' spare connections, which never speak, are never announced")
+                .filteredOn(line -> line.startsWith("JOIN lobby ") && !line.equals("JOIN lobby neo"))
+                .containsExactly("JOIN lobby ann", "JOIN lobby bob");
 
         type(ann, "hello from ann's browser");
         awaitMessage(bob, "ann", "hello from ann's browser");

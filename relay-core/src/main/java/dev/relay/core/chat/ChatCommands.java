@@ -147,6 +147,14 @@ final class ChatCommands {
      * @return the session, or {@code null} if refused
      */
     @Nullable Session start(ChannelHandlerContext ctx, Arrival arrival) {
+        return start(ctx, arrival, true);
+    }
+
+    /**
+     * As {@link #start(ChannelHandlerContext, Arrival)}; unless {@code announce}, the session's rooms are
+     * not told of it (nor is it listed by {@code /who}) until {@link #announce} after its first line.
+     */
+    @Nullable Session start(ChannelHandlerContext ctx, Arrival arrival, boolean announce) {
         Channel channel = ctx.channel();
         Session session = new Session(channel, "");
         if (arrival.nick() == null) {
@@ -177,13 +185,22 @@ final class ChatCommands {
         for (int i = joined.size() - 1; i >= 0; i--) {
             session.makeCurrent(joined.get(i)); // the first named ends up current
         }
+        session.unannounced(!announce);
         session.attach();
         reply(ctx, ServerLines.welcome(session.nick(), names));
         reply(ctx, ServerLines.server(serverParams(channel)));
         for (Room room : joined) {
-            presence.joined(ctx, session, room); // counted only now: a refused arrival never was
+            presence.joined(ctx, session, room, announce); // counted only now: a refused arrival never was
         }
         return session;
+    }
+
+    /** A silent guest spoke: each of its rooms now hears it join, as the others would have at once. */
+    void announce(Session session) {
+        session.unannounced(false);
+        for (Room room : session.rooms()) {
+            presence.announceJoin(session, room);
+        }
     }
 
     /** What the {@code SERVER} line says: the protocol version and the limits a client should know. */
@@ -435,7 +452,7 @@ final class ChatCommands {
         if (room != null) {
             for (Channel member : room.members()) {
                 Session other = Session.of(member);
-                if (other != null) {
+                if (other != null && !other.unannounced()) {
                     nicks.add(other.nick());
                 }
             }
@@ -469,6 +486,7 @@ final class ChatCommands {
      * {@code announce}) and frees its nick; idempotent.
      */
     void disconnect(Session session, String reason, boolean announce) {
+        announce &= !session.unannounced(); // a silent guest's rooms never heard of it
         for (Room room : session.removeAll()) {
             rooms.leave(room, session.channel());
             presence.quit(session, room, reason, announce);

@@ -138,7 +138,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         }
         rooms.guard().watch(channel); // held bytes count from here on, not from the first room
         if (ready.arrivalWindow().isZero()) {
-            startGuest(ctx);
+            startGuest(ctx, !ready.silent());
             ctx.flush();
         } else {
             Arriving arriving = new Arriving(ready.arrivalWindow());
@@ -167,6 +167,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         Session session = Session.of(ctx.channel()); // one attribute lookup per line, for both paths
         String line;
         if (msg instanceof CleanLine clean) {
+            if (session != null && session.unannounced()) {
+                commands.announce(session); // a silent guest's first line: its rooms hear of it first
+            }
             if (session != null && relayedAsBytes(session, clean)) {
                 return;
             }
@@ -186,6 +189,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             if (session == null) {
                 return; // an arrival line (taken or refused), before the transport was ready, or closing
             }
+        } else if (session.unannounced()) {
+            commands.announce(session); // a silent guest's first line: its rooms hear of it now
         }
         if (session.room() != null) {
             commands.handle(ctx, session, line);
@@ -230,7 +235,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             return null; // the transport is not ready yet (nothing may be said before), or a refusal is closing
         }
         if (!ChatCommands.isArrival(line)) {
-            return startGuest(ctx);
+            return startGuest(ctx, true);
         }
         ChatCommands.Arrival arrival = commands.parseArrival(ctx, line);
         Session session = arrival == null ? null : commands.start(ctx, arrival);
@@ -243,13 +248,16 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    /** Starts a guest session in the default room; closes the connection if that room is full. */
-    private @Nullable Session startGuest(ChannelHandlerContext ctx) {
+    /**
+     * Starts a guest session in the default room; closes the connection if that room is full. Unless
+     * {@code announce}, its rooms are not told until its first line (a silent guest).
+     */
+    private @Nullable Session startGuest(ChannelHandlerContext ctx, boolean announce) {
         Arriving arriving = ctx.channel().attr(ARRIVING).getAndSet(null);
         if (arriving != null) {
             arriving.cancel();
         }
-        Session session = commands.start(ctx, new ChatCommands.Arrival(null, null));
+        Session session = commands.start(ctx, new ChatCommands.Arrival(null, null), announce);
         if (session == null) { // after the ERR just written
             closeAfter(ctx.channel(), null, limits.closeTimeout(), CloseReason.Kind.POLICY, "no room for a new guest");
         }
@@ -273,7 +281,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             deadline = ctx.executor().schedule(() -> {
                 if (ctx.channel().isActive() && ctx.channel().attr(ARRIVING).get() == this
                         && CloseReason.of(ctx.channel()) == null) {
-                    handler.startGuest(ctx);
+                    handler.startGuest(ctx, false); // the whole window without a word: a silent guest
                     ctx.flush();
                 }
             }, window.toNanos(), TimeUnit.NANOSECONDS);

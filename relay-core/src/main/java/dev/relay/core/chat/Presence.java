@@ -114,6 +114,11 @@ final class Presence {
      * client arriving in a quiet room knows at once; and tells the room if this arrival made it quiet.
      */
     void joined(ChannelHandlerContext ctx, Session session, Room room) {
+        joined(ctx, session, room, true);
+    }
+
+    /** As {@link #joined(ChannelHandlerContext, Session, Room)}; unless {@code announce}, the others hear nothing yet. */
+    void joined(ChannelHandlerContext ctx, Session session, Room room, boolean announce) {
         Step step = arrive(room);
         String join = ServerLines.join(room.name(), session.nick());
         reply(ctx, join); // its own confirmation at once; the others' news may wait for their next write
@@ -121,7 +126,9 @@ final class Presence {
             reply(ctx, ServerLines.presenceOff(room.name(), step.members(), limit));
             return;
         }
-        announce(room, ctx.channel(), join);
+        if (announce) {
+            announce(room, ctx.channel(), join);
+        }
         if (step.change() == Change.STOPPED) {
             delivery.toRoom(room.name(), null, ServerLines.presenceOff(room.name(), step.members(), limit));
         }
@@ -163,6 +170,13 @@ final class Presence {
             announce(room, session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
         }
         departed(room, step);
+    }
+
+    /** A silent guest, counted in {@code room} when it joined, speaks: the others hear its {@code JOIN} now (not in a quiet room). */
+    void announceJoin(Session session, Room room) {
+        if (!isQuiet(room)) {
+            announce(room, session.channel(), ServerLines.join(room.name(), session.nick()));
+        }
     }
 
     /** {@code oldNick} is now {@code newNick}: {@code NICK} to {@code room}, or in a quiet room to the session alone. */

@@ -35,6 +35,8 @@ public final class Session {
     private @Nullable Room prefixRoom;
     private @Nullable String prefixNick;
 
+    private volatile boolean unannounced;
+
     Session(Channel channel, String nick) {
         this.channel = channel;
         this.nick = nick;
@@ -43,6 +45,18 @@ public final class Session {
     /** The session of {@code channel}, or {@code null} before the chat handler has welcomed it. */
     public static @Nullable Session of(Channel channel) {
         return channel.attr(KEY).get();
+    }
+
+    /**
+     * Whether the session's rooms have not been told of it yet: a guest that has sent nothing (PROTOCOL.md,
+     * "Silent guests"). Written on the session's loop, read from any (by {@code /who}).
+     */
+    public boolean unannounced() {
+        return unannounced;
+    }
+
+    void unannounced(boolean value) {
+        this.unannounced = value;
     }
 
     void attach() {

@@ -22,8 +22,16 @@ import org.jspecify.annotations.Nullable;
  * @param arrivalWindow how much longer the client has to send its arrival line; what is left of the
  *                      window that started when it connected (detection used the rest), zero to start a
  *                      guest at once
+ * @param silent        the client has sent nothing at all in the whole window: its guest session starts
+ *                      unannounced (PROTOCOL.md, "Silent guests")
  */
-public record TransportReady(Framing framing, @Nullable SocketAddress remoteAddress, Duration arrivalWindow) {
+public record TransportReady(Framing framing, @Nullable SocketAddress remoteAddress, Duration arrivalWindow,
+        boolean silent) {
+
+    /** A transport ready with {@code arrivalWindow} left, from a client that may still speak in it. */
+    public TransportReady(Framing framing, @Nullable SocketAddress remoteAddress, Duration arrivalWindow) {
+        this(framing, remoteAddress, arrivalWindow, false);
+    }
 
     public TransportReady {
         Objects.requireNonNull(framing, "framing");

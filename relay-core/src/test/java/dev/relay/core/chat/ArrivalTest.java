@@ -50,6 +50,42 @@ class ArrivalTest {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
+    /**
+     * A browser's spare connection says nothing, ever: as a silent guest it is welcomed (an nc user who
+     * has not typed yet looks the same), but its room hears of it only once it speaks, and not at all if
+     * it leaves first.
+     */
+    @Test
+    void aSilentGuestIsWelcomedButAnnouncedOnlyOnceItSpeaks() {
+        EmbeddedChannel alice = connect();
+        type(alice, "/hello nick=alice");
+        lines(alice);
+        EmbeddedChannel lurker = connect();
+        wait(lurker, WINDOW);
+        List<String> welcome = lines(lurker);
+        assertThat(welcome.get(0)).as("welcomed all the same").startsWith("WELCOME guest1 lobby Hi guest1,");
+        assertThat(welcome).endsWith("JOIN lobby guest1");
+        assertThat(lines(alice)).as("the room hears nothing yet").isEmpty();
+        type(alice, "/who");
+        assertThat(lines(alice)).containsExactly("WHO lobby alice", "WHOEND lobby 1");
+        type(alice, "is anyone there");
+        assertThat(lines(lurker)).as("but it hears the room").containsExactly("MSG lobby alice is anyone there");
+        type(lurker, "me, just now");
+        assertThat(lines(alice)).containsExactly("JOIN lobby guest1", "MSG lobby guest1 me, just now");
+        lurker.close();
+        assertThat(lines(alice)).containsExactly("QUIT lobby guest1 connection closed");
+
+        EmbeddedChannel spare = connect();
+        wait(spare, WINDOW);
+        lines(spare);
+        spare.close();
+        assertThat(lines(alice)).as("a silent guest that leaves was never there").isEmpty();
+        EmbeddedChannel renamer = connect();
+        wait(renamer, WINDOW);
+        type(renamer, "/nick rene");
+        assertThat(lines(alice)).containsExactly("JOIN lobby guest3", "NICK lobby guest3 rene");
+    }
+
     @Test
     void anArrivalLineStartsTheSessionWithItsNickAndRoomsAndNoGuestIsEverAnnounced() {
         EmbeddedChannel carol = connect();
