@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param pingInterval   how often the server pings each WebSocket client; a client that has not answered
  *                       (sent anything) by the next ping is closed; default 30 s; {@link Duration#ZERO} turns
  *                       pings off
+ *
+ * <p>Immutable; any thread.
  */
 public record WebConfig(boolean enabled, List<String> allowedOrigins, Duration pingInterval) {
 
