@@ -50,8 +50,12 @@ final class ProtocolDetector extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(ProtocolDetector.class);
 
-    /** The longest request target an HTTP client may send in its request line. */
-    static final int MAX_REQUEST_TARGET = 8192;
+    /**
+     * The longest request target an HTTP client may send in its request line: what detection may hold
+     * for an undecided connection, outside the memory budget (which counts a chat connection once its
+     * kind is known), for at most the window. The page's paths are short.
+     */
+    static final int MAX_REQUEST_TARGET = 2048;
     private static final int MAX_METHOD = 16;
     private static final byte[] HTTP_VERSION = {'H', 'T', 'T', 'P', '/'};
 

@@ -1,6 +1,6 @@
 package dev.relay.server;
 
-import dev.relay.core.chat.TransportReady;
+import dev.relay.core.chat.ChatPipeline;
 import dev.relay.core.codec.Framing;
 import dev.relay.core.handler.ConnectionLimitHandler;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -46,8 +46,9 @@ final class RelayServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     /**
-     * For a fixed framing: when the connection is active, refuses it (over a connection limit) or fires
-     * {@link TransportReady} with the whole arrival window; then puts the chat stack in its own place.
+     * For a fixed framing: when the connection is active, refuses it (over a connection limit) or puts in
+     * the chat stack and {@link ChatPipeline#readyOnActive()}, which starts the session with the whole
+     * arrival window; then steps aside.
      */
     @Sharable
     private static final class FixedFramingStart extends ChannelInboundHandlerAdapter {
@@ -67,10 +68,8 @@ final class RelayServerInitializer extends ChannelInitializer<SocketChannel> {
             }
             chats.addChat(ctx.pipeline());
             ctx.fireChannelActive();
-            Framing framing = chats.config().framing();
-            ctx.fireUserEventTriggered(new TransportReady(framing != null ? framing : Framing.LINE,
-                    ctx.channel().remoteAddress(), chats.chat().limits().arrivalWindow()));
             ctx.pipeline().remove(this);
+            ctx.pipeline().addLast(ChatPipeline.readyOnActive()); // active already: fires at once
         }
     }
 }

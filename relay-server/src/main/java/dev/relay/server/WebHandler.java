@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *       browsers' users from other sites' pages, which always send one.</li>
  *   <li>A connection over a connection limit gets 503 with {@code Retry-After}, and is closed.</li>
  *   <li>Keep-alive is honoured; an HTTP connection idle for {@value #KEEP_ALIVE_SECONDS} s is closed.
- *       Requests are small: the request line and headers are capped (8 KiB, 16 KiB) and bodies too
+ *       Requests are small: the request line and headers are capped (2 KiB, 8 KiB) and bodies too
  *       ({@value #MAX_BODY} bytes).</li>
  * </ul>
  *
@@ -129,7 +129,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Adds the HTTP stack (codec, keep-alive timeout, aggregator, this) at the end of {@code pipeline}. */
     void addTo(ChannelPipeline pipeline) {
         pipeline.addLast(RelayPipeline.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(ProtocolDetector.MAX_REQUEST_TARGET + 64).setMaxHeaderSize(16 * 1024)));
+                .setMaxInitialLineLength(ProtocolDetector.MAX_REQUEST_TARGET + 64).setMaxHeaderSize(8 * 1024)));
         pipeline.addLast(RelayPipeline.HTTP_IDLE, new IdleStateHandler(0, 0, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
         pipeline.addLast(RelayPipeline.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_BODY, true));
         pipeline.addLast(RelayPipeline.WEB, this);
@@ -198,12 +198,11 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String location = "ws://" + (host != null ? host : "localhost") + WEBSOCKET_PATH;
-        WebSocketServerHandshaker handshaker =
-                new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()); // RFC 6455 only
             return;
         }
+        WebSocketServerHandshaker handshaker = CountedWebSocketDecoder.handshaker(location, decoderConfig);
         Channel channel = ctx.channel();
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(RelayPipeline.HTTP_IDLE);

@@ -1,6 +1,7 @@
 package dev.relay.server;
 
 import dev.relay.core.CloseReason;
+import dev.relay.core.codec.BufferedInbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -45,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p>Keep-alive: every ping interval the server pings; a client that has sent nothing at all (not even
  * the pong) since the previous ping is closed with 1008.
  *
+ * <p>The fragments of an unfinished message count against the memory budget ({@link BufferedInbound}).
+ *
  * <p>One per connection; event loop only.
  */
-final class WebSocketLines extends ChannelDuplexHandler {
+final class WebSocketLines extends ChannelDuplexHandler implements BufferedInbound {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketLines.class);
     /** The most UTF-8 bytes a close frame's reason may have (125 minus the 2-byte code). */
@@ -69,6 +72,17 @@ final class WebSocketLines extends ChannelDuplexHandler {
     WebSocketLines(Duration pingInterval, int maxMessage) {
         this.pingInterval = pingInterval;
         this.maxMessage = maxMessage;
+    }
+
+    /** The fragments of an unfinished message count against the memory budget, as a partial line does. */
+    @Override
+    public long heldInboundBytes() {
+        return fragments == null ? 0 : fragments.readableBytes();
+    }
+
+    @Override
+    public long partialFrameBytes() {
+        return fragments == null ? 0 : fragments.readableBytes();
     }
 
     @Override
@@ -108,7 +122,8 @@ final class WebSocketLines extends ChannelDuplexHandler {
         if (!heard) {
             log.debug("Closing {}: no answer to the ping sent {} ago", ctx.channel(), pingInterval);
             CloseReason.set(ctx.channel(), CloseReason.Kind.POLICY,
-                    "no answer to a ping for " + pingInterval.toSeconds() + " s");
+                    "no answer to a ping for " + (pingInterval.toMillis() % 1000 == 0
+                            ? pingInterval.toSeconds() + " s" : pingInterval.toMillis() + " ms"));
             ctx.channel().close();
             return;
         }

@@ -7,36 +7,28 @@ import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.core.codec.Framing;
 import dev.relay.testing.TestClient;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** People chatting through a real server over real sockets, the way {@code nc} users do. */
 @Timeout(60)
 class ChatIT {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Opened opened = new Opened();
     private RelayServer server;
 
     private RelayServer start(RelayServerConfig.Builder config) {
-        server = new RelayServer(config.host("127.0.0.1").port(0).build()).start();
-        open.add(server);
+        server = opened.server(config);
         return server;
     }
 
     private RelayServer start() {
         return start(RelayServerConfig.builder());
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
     }
 
     /**
@@ -45,7 +37,7 @@ class ChatIT {
      */
     private TestClient connect(String nick, TestClient... witnesses) {
         TestClient client = TestClient.line(server.port());
-        open.add(client);
+        opened.add(client);
         client.readUntil(Kind.WELCOME);
         client.send("/nick " + nick);
         client.readUntil(line -> isNickOf(line, nick));
@@ -81,7 +73,7 @@ class ChatIT {
     void aClientArrivesAsItselfInSeveralRoomsAndASilentOneBecomesAGuest() {
         start();
         TestClient carol = TestClient.line(server.port());
-        open.add(carol);
+        opened.add(carol);
         carol.send("/hello nick=carol rooms=dev,ops");
         assertThat(carol.read().args()).containsExactly("carol", "dev");
         assertThat(carol.read().kind()).isEqualTo(Kind.SERVER);
@@ -90,7 +82,7 @@ class ChatIT {
 
         long before = System.nanoTime();
         TestClient silent = TestClient.line(server.port());
-        open.add(silent);
+        opened.add(silent);
         ServerLine welcome = silent.read();
         assertThat(welcome.kind()).isEqualTo(Kind.WELCOME);
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - before))
@@ -99,7 +91,7 @@ class ChatIT {
         assertThat(welcome.arg(1)).isEqualTo("lobby");
 
         TestClient taken = TestClient.line(server.port());
-        open.add(taken);
+        opened.add(taken);
         taken.send("/hello nick=Carol rooms=ops");
         assertThat(taken.readLine()).isEqualTo("ERR nick-taken The nick Carol is taken");
         taken.send("/hello nick=dave rooms=ops");
@@ -175,7 +167,7 @@ class ChatIT {
         start();
         TestClient alice = connect("alice");
         TestClient bob = TestClient.line(server.port());
-        open.add(bob);
+        opened.add(bob);
         String guest = bob.read().arg(0);
         assertThat(alice.sync()).as("a silent guest is heard of with its first line (PROTOCOL.md, \"Silent guests\")")
                 .isEmpty();
@@ -234,10 +226,10 @@ class ChatIT {
     void lengthFramingWorksEndToEnd() {
         start(RelayServerConfig.builder().framing(Framing.LENGTH).maxFrameLength(1024));
         TestClient alice = TestClient.length(server.port());
-        open.add(alice);
+        opened.add(alice);
         assertThat(alice.read().kind()).isEqualTo(Kind.WELCOME);
         TestClient bob = TestClient.length(server.port()); // after alice is in, so alice sees bob join
-        open.add(bob);
+        opened.add(bob);
         String bobNick = bob.readUntil(Kind.WELCOME).arg(0);
         bob.send("/ping"); // its first line: until then a silent guest, unannounced
         alice.readUntil(line -> line.kind() == Kind.JOIN && line.arg(1).equals(bobNick));

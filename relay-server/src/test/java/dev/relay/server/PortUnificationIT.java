@@ -10,10 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -23,27 +21,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PortUnificationIT {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Opened opened = new Opened();
     private RelayServer server;
 
     private RelayServer start(RelayServerConfig.Builder config) {
-        server = new RelayServer(config.host("127.0.0.1").port(0).build()).start();
-        open.add(server);
+        server = opened.server(config);
         return server;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
     }
 
     private Socket socket() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
-        open.add(socket);
+        opened.add(socket);
         return socket;
     }
 
@@ -58,7 +49,7 @@ class PortUnificationIT {
     void aSilentClientIsWelcomedAsALineClient() {
         start(RelayServerConfig.builder());
         TestClient silent = TestClient.line(server.port());
-        open.add(silent);
+        opened.add(silent);
         assertThat(silent.readLine()).startsWith("WELCOME guest1 lobby ");
         assertThat(silent.readLine()).contains("framing=line");
     }
@@ -112,11 +103,11 @@ class PortUnificationIT {
     void lengthFramedAndLineClientsShareTheRoomsAndGarbageIsALineClient() {
         start(RelayServerConfig.builder());
         TestClient framed = TestClient.length(server.port());
-        open.add(framed);
+        opened.add(framed);
         framed.send("/hello nick=lena");
         assertThat(framed.readUntil(Kind.SERVER).toString()).contains("framing=length", "max-frame-length=1048576");
         TestClient nc = TestClient.line(server.port());
-        open.add(nc);
+        opened.add(nc);
         nc.sendRaw(new byte[] {(byte) 0xc3, (byte) 0x28, 'x', '\n'}); // invalid UTF-8 first: still a line client
         nc.readUntil(line -> line.toString().startsWith("JOIN lobby guest"));
         framed.readUntil(line -> line.toString().startsWith("JOIN lobby guest"));
@@ -131,10 +122,10 @@ class PortUnificationIT {
     void overTheLimitALineClientGetsErrAndABrowserA503() throws Exception {
         start(RelayServerConfig.builder().maxConnections(1));
         TestClient first = TestClient.line(server.port());
-        open.add(first);
+        opened.add(first);
         first.readUntil(Kind.WELCOME);
         TestClient second = TestClient.line(server.port());
-        open.add(second);
+        opened.add(second);
         assertThat(second.readUntilClosed()).containsExactly(
                 "ERR too-many-connections The server has its maximum of 1 connections; try again later");
         String busy = exchange("GET / HTTP/1.1\r\nHost: h\r\n\r\n");

@@ -12,11 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -47,8 +47,8 @@ class WebPageIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Path SHOTS = Path.of("target", "screenshots");
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private final List<WebDriver> browsers = new ArrayList<>();
+    @RegisterExtension
+    final Opened opened = new Opened();
     private RelayServer server;
 
     @BeforeAll
@@ -61,21 +61,8 @@ class WebPageIT {
     }
 
     private RelayServer start(int port) {
-        server = new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(port).build()).start();
+        server = opened.add(new RelayServer(RelayServerConfig.builder().host("127.0.0.1").port(port).build()).start());
         return server;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (WebDriver browser : browsers) {
-            browser.quit();
-        }
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     private WebDriver browser(int width, int height) {
@@ -90,7 +77,7 @@ class WebPageIT {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
                 .usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);
-        browsers.add(browser);
+        opened.add(browser::quit);
         browser.manage().timeouts().scriptTimeout(WAIT);
         return browser;
     }
@@ -145,7 +132,7 @@ class WebPageIT {
     void twoBrowsersAndAnNcUserChatInOneRoomBothWays() throws Exception {
         start(0);
         TestClient nc = TestClient.line(server.port());
-        open.add(nc);
+        opened.add(nc);
         nc.send("/hello nick=neo");
         nc.readUntil(Kind.WELCOME);
         WebDriver ann = openPage(browser(1280, 800), "ann");
@@ -181,7 +168,7 @@ class WebPageIT {
         start(0);
         WebDriver victim = openPage(browser(1280, 800), "victim");
         TestClient nc = TestClient.line(server.port());
-        open.add(nc);
+        opened.add(nc);
         nc.send("/hello nick=mallory");
         nc.readUntil(Kind.WELCOME);
         String script = "<script>window.pwned = 1</script>";
@@ -209,7 +196,7 @@ class WebPageIT {
         start(port);
         awaitStatus(browser, "connected as stayer");
         TestClient nc = TestClient.line(port);
-        open.add(nc);
+        opened.add(nc);
         nc.send("/hello nick=back rooms=ops");
         nc.readUntil(Kind.WELCOME);
         nc.send("/who ops");

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.core.chat.ServerLine.Kind;
 import dev.relay.testing.TestClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -20,12 +19,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class WebSocketIT {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final Opened opened = new Opened();
     private RelayServer server;
 
     private RelayServer start(RelayServerConfig.Builder config) {
-        server = new RelayServer(config.host("127.0.0.1").port(0).build()).start();
-        open.add(server);
+        server = opened.server(config);
         return server;
     }
 
@@ -33,34 +32,22 @@ class WebSocketIT {
         return "http://127.0.0.1:" + server.port();
     }
 
-    private <T extends AutoCloseable> T track(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
     @Test
     void webSocketLineAndLengthClientsTalkInOneRoomOnOnePort() throws Exception {
         start(RelayServerConfig.builder());
-        WsTestClient web = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient web = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         web.send("/hello nick=webby rooms=dev");
         assertThat(web.next()).startsWith("WELCOME webby dev ");
         assertThat(web.next()).contains("framing=websocket", "max-frame-length=8192");
         assertThat(web.next()).isEqualTo("JOIN dev webby");
 
-        TestClient nc = track(TestClient.line(server.port()));
+        TestClient nc = opened.add(TestClient.line(server.port()));
         nc.send("/hello nick=neo rooms=dev");
         nc.readUntil(Kind.WELCOME);
         nc.readUntil(line -> line.toString().equals("JOIN dev neo"));
         assertThat(web.next()).isEqualTo("JOIN dev neo");
 
-        TestClient framed = track(TestClient.length(server.port()));
+        TestClient framed = opened.add(TestClient.length(server.port()));
         framed.send("/hello nick=len rooms=dev");
         assertThat(framed.readUntil(Kind.SERVER).toString()).contains("framing=length");
         framed.readUntil(line -> line.toString().equals("JOIN dev len"));
@@ -99,10 +86,10 @@ class WebSocketIT {
     @Test
     void aMessageOverTheLimitCloses1009AndTheRoomIsToldWhy() throws Exception {
         start(RelayServerConfig.builder().maxFrameLength(100));
-        TestClient nc = track(TestClient.line(server.port()));
+        TestClient nc = opened.add(TestClient.line(server.port()));
         nc.send("/hello nick=watcher");
         nc.readUntil(line -> line.toString().equals("JOIN lobby watcher"));
-        WsTestClient big = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient big = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         big.send("/hello nick=big");
         big.nextStartingWith("JOIN lobby big");
         nc.readUntil(line -> line.toString().equals("JOIN lobby big"));
@@ -110,13 +97,13 @@ class WebSocketIT {
         assertThat(big.awaitClose()).isEqualTo(new WsTestClient.Close(1009, "message over 100 bytes"));
         assertThat(nc.readLine()).isEqualTo("QUIT lobby big message over 100 bytes");
 
-        WsTestClient pieces = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient pieces = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         pieces.send("/hello nick=pieces");
         pieces.nextStartingWith("JOIN lobby pieces");
         pieces.sendFragmented("y".repeat(60), "y".repeat(60));
         assertThat(pieces.awaitClose().code()).as("the limit counts the whole message").isEqualTo(1009);
 
-        WsTestClient binary = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient binary = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         binary.nextStartingWith("JOIN lobby");
         binary.sendBinary(new byte[] {1, 2, 3});
         assertThat(binary.awaitClose().code()).isEqualTo(1003);
@@ -125,11 +112,11 @@ class WebSocketIT {
     @Test
     void theServerPingsAndClosesAClientThatDoesNotAnswer() throws Exception {
         start(RelayServerConfig.builder().web(WebConfig.DEFAULTS.withPingInterval(Duration.ofMillis(300))));
-        WsTestClient alive = track(WsTestClient.connect(server.port(), sameOrigin()));
-        WsTestClient deaf = track(WsTestClient.deaf(server.port(), sameOrigin()));
+        WsTestClient alive = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient deaf = opened.add(WsTestClient.deaf(server.port(), sameOrigin()));
         alive.nextStartingWith("JOIN lobby");
         deaf.nextStartingWith("JOIN lobby");
-        assertThat(deaf.awaitClose()).isEqualTo(new WsTestClient.Close(1008, "no answer to a ping for 0 s"));
+        assertThat(deaf.awaitClose()).isEqualTo(new WsTestClient.Close(1008, "no answer to a ping for 300 ms"));
         assertThat(alive.pings.get()).as("pinged too, and answered").isPositive();
         int pings = alive.pings.get();
         org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> alive.pings.get() >= pings + 3);
@@ -139,7 +126,7 @@ class WebSocketIT {
     @Test
     void shutdownSaysByeThenCloses1001WithTheReason() throws Exception {
         start(RelayServerConfig.builder());
-        WsTestClient web = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient web = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         web.nextStartingWith("JOIN lobby");
         server.close();
         assertThat(web.nextStartingWith("BYE")).isEqualTo("BYE Server shutting down");
@@ -149,14 +136,14 @@ class WebSocketIT {
     @Test
     void quitClosesNormallyAndIdleWith1008() throws Exception {
         start(RelayServerConfig.builder().idleTimeout(Duration.ofMillis(500)));
-        WsTestClient quitter = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient quitter = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         quitter.send("/hello nick=q");
         quitter.nextStartingWith("JOIN lobby q");
         quitter.send("/quit");
         assertThat(quitter.nextStartingWith("BYE")).isEqualTo("BYE Goodbye, q");
         assertThat(quitter.awaitClose()).isEqualTo(new WsTestClient.Close(1000, "Goodbye, q"));
 
-        WsTestClient sleeper = track(WsTestClient.connect(server.port(), sameOrigin()));
+        WsTestClient sleeper = opened.add(WsTestClient.connect(server.port(), sameOrigin()));
         sleeper.nextStartingWith("JOIN lobby");
         assertThat(sleeper.nextStartingWith("BYE")).startsWith("BYE Closing an idle connection");
         assertThat(sleeper.awaitClose()).isEqualTo(new WsTestClient.Close(1008, "idle: sent nothing for too long"));

@@ -123,4 +123,23 @@ class WebSocketLinesTest {
         assertThat(WebSocketLines.truncate("short")).isEqualTo("short");
         channel.finishAndReleaseAll();
     }
+
+    /** A WebSocket client's unfinished frame and message count against the memory budget, as a partial line does. */
+    @Test
+    void whatAnUnfinishedFrameOrMessageHoldsIsCounted() {
+        CountedWebSocketDecoder decoder = new CountedWebSocketDecoder(
+                io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(100).build());
+        WebSocketLines lines = new WebSocketLines(Duration.ZERO, 100);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, lines);
+        // a masked text frame announcing 50 bytes, of which 2-byte header, 4-byte mask and 10 bytes came
+        byte[] start = new byte[16];
+        start[0] = (byte) 0x81;
+        start[1] = (byte) (0x80 | 50);
+        channel.writeInbound(Unpooled.wrappedBuffer(start));
+        assertThat(decoder.heldInboundBytes()).isPositive().isLessThanOrEqualTo(16);
+        assertThat(lines.heldInboundBytes()).isZero();
+        channel.pipeline().fireChannelRead(new TextWebSocketFrame(false, 0, "first part"));
+        assertThat(lines.heldInboundBytes()).as("a fragment waiting for the rest of its message").isEqualTo(10);
+        channel.finishAndReleaseAll();
+    }
 }

@@ -486,7 +486,6 @@ final class ChatCommands {
      * {@code announce}) and frees its nick; idempotent.
      */
     void disconnect(Session session, String reason, boolean announce) {
-        announce &= !session.unannounced(); // a silent guest's rooms never heard of it
         for (Room room : session.removeAll()) {
             rooms.leave(room, session.channel());
             presence.quit(session, room, reason, announce);

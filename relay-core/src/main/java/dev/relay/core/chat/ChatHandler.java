@@ -164,12 +164,16 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof CleanLine) && !(msg instanceof String)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         Session session = Session.of(ctx.channel()); // one attribute lookup per line, for both paths
+        if (session != null && session.unannounced()) {
+            commands.announce(session); // a silent guest's first line: its rooms hear of it first
+        }
         String line;
         if (msg instanceof CleanLine clean) {
-            if (session != null && session.unannounced()) {
-                commands.announce(session); // a silent guest's first line: its rooms hear of it first
-            }
             if (session != null && relayedAsBytes(session, clean)) {
                 return;
             }
@@ -178,19 +182,14 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 clean.release();
             }
-        } else if (msg instanceof String text) {
-            line = text;
         } else {
-            ctx.fireChannelRead(msg);
-            return;
+            line = (String) msg;
         }
         if (session == null) {
             session = arrive(ctx, line);
             if (session == null) {
                 return; // an arrival line (taken or refused), before the transport was ready, or closing
             }
-        } else if (session.unannounced()) {
-            commands.announce(session); // a silent guest's first line: its rooms hear of it now
         }
         if (session.room() != null) {
             commands.handle(ctx, session, line);

@@ -158,15 +158,16 @@ final class Presence {
 
     /**
      * {@code session} has disconnected and is out of {@code room}: counts it and, if {@code announce}, says
-     * {@code QUIT} to the room unless the room is quiet, and tells the room if announcements resume. A
-     * departure that is not announced (a server shutdown) is counted all the same.
+     * {@code QUIT} to the room unless the room is quiet or never heard of the session (a silent guest),
+     * and tells the room if announcements resume. A departure that is not announced (a server shutdown)
+     * is counted all the same.
      */
     void quit(Session session, Room room, String reason, boolean announce) {
         Step step = depart(room);
         if (!announce) {
             return;
         }
-        if (!step.change().wasQuiet()) {
+        if (!step.change().wasQuiet() && !session.unannounced()) { // a silent guest's room never heard of it
             announce(room, session.channel(), ServerLines.quit(room.name(), session.nick(), reason));
         }
         departed(room, step);

@@ -1,10 +1,10 @@
 package dev.relay.core.handler;
 
 import dev.relay.core.CloseReason;
+import dev.relay.core.chat.ChatHandler;
 import dev.relay.core.chat.ErrorCode;
 import dev.relay.core.chat.ServerLines;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,8 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,15 +71,8 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
      * after {@code timeout} if the client does not read it.
      */
     public static void refuse(Channel channel, String why, Duration timeout) {
-        CloseReason.set(channel, CloseReason.Kind.POLICY, why);
-        channel.config().setAutoRead(false);
-        channel.writeAndFlush(ServerLines.error(ErrorCode.TOO_MANY_CONNECTIONS, why)).addListener(ChannelFutureListener.CLOSE);
-        if (channel.isOpen()) {
-            ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            channel.closeFuture().addListener(closed -> deadline.cancel(false));
-        }
+        ChatHandler.closeAfter(channel, ServerLines.error(ErrorCode.TOO_MANY_CONNECTIONS, why), timeout,
+                CloseReason.Kind.POLICY, why);
     }
 
     /** An accepted child channel, on its way to the acceptor that registers it. */
